@@ -1,0 +1,355 @@
+"""The projection: three strategies, seven cost components, month by month.
+
+:func:`project` is the one entry point for a scenario; :func:`compute` does the arithmetic on
+:class:`~tcocalc.params.Params` and works on many variants at once.
+
+Strategies
+    ``prompting``: an off-the-shelf model with a long prompt.
+    ``fine_tuning``: a tuned model; prompting serves traffic during the lead time; every category
+    change after go-live re-trains it at once.
+    ``hybrid``: the tuned model serves known categories; calls for categories added since the last
+    re-train go to the prompting fallback until the next batched re-train.
+
+Components (USD per month; a strategy's total is their sum and nothing else)
+    ``engineering``   build hours (month 1) + hours per category change / re-train
+    ``maintenance``   upkeep hours per month
+    ``labeling``      labeled examples, at start and for each new category
+    ``training``      compute of the first model, experiment runs included
+    ``retraining``    compute of each re-train (category change, drift schedule, forced migration)
+    ``inference``     per-token bills, hosting hours and dedicated GPU replicas
+    ``errors``        calls x (1 - accuracy) x USD per wrong answer
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from tcocalc import costs as c
+from tcocalc.params import NUMERIC_FIELDS, Params, end_of_availability, resolve
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tcocalc.breakeven import BreakEven
+    from tcocalc.catalog import Catalog
+    from tcocalc.scenario import Scenario
+
+Arr = npt.NDArray[np.float64]
+Strategy = Literal["prompting", "fine_tuning", "hybrid"]
+
+STRATEGIES: tuple[Strategy, ...] = ("prompting", "fine_tuning", "hybrid")
+COMPONENTS: tuple[str, ...] = (
+    "engineering",
+    "maintenance",
+    "labeling",
+    "training",
+    "retraining",
+    "inference",
+    "errors",
+)
+PEOPLE_COMPONENTS = ("engineering", "maintenance")
+ERROR_COMPONENTS = ("errors",)
+STRATEGY_LABELS = {"prompting": "Prompting", "fine_tuning": "Fine-tuning", "hybrid": "Hybrid"}
+COMPONENT_LABELS = {
+    "engineering": "Engineering",
+    "maintenance": "Maintenance",
+    "labeling": "Labeling",
+    "training": "Training compute",
+    "retraining": "Re-training compute",
+    "inference": "Inference",
+    "errors": "Wrong answers",
+}
+
+
+def _at_month(value: c.Num, months: Arr, month: float) -> Arr:
+    """``value`` in ``month``, 0 elsewhere (an up-front cost)."""
+    return np.where(months == month, value, 0.0)
+
+
+def component_mask(include_engineering: bool, include_error_cost: bool) -> npt.NDArray[np.bool_]:
+    """Which of :data:`COMPONENTS` count towards totals under the accounting toggles."""
+    return np.array(
+        [
+            (name not in PEOPLE_COMPONENTS or include_engineering)
+            and (name not in ERROR_COMPONENTS or include_error_cost)
+            for name in COMPONENTS
+        ]
+    )
+
+
+def compute(p: Params) -> Arr:
+    """All components of all strategies: an array of shape ``(..., 3, 7, H)`` in USD per month.
+
+    The leading dimensions are those of the varied parameters (none for one scenario, ``(n,)``
+    when some fields are ``(n, 1)`` arrays). Axis -3 follows :data:`STRATEGIES`, axis -2
+    :data:`COMPONENTS`.
+    """
+    months = c.months_of(p.horizon_months)
+    calls = c.calls_per_month(p.monthly_calls, p.monthly_growth_pct, months)
+    rate = p.engineer_usd_per_hour
+    new_cats = np.asarray(p.new_categories, dtype=np.float64)
+    has_event = new_cats > 0
+    shape = np.broadcast_shapes(
+        months.shape, new_cats.shape, *(np.shape(getattr(p, name)) for name in NUMERIC_FIELDS)
+    )
+
+    def full(x: c.Num | Arr) -> Arr:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
+
+    # --- Prompting -------------------------------------------------------------------------
+    p_per_call_calls = c.token_inference_usd(
+        calls,
+        p.p_input_tokens_per_call,
+        p.p_output_tokens_per_call,
+        p.p_usd_per_1m_input_tokens,
+        p.p_usd_per_1m_output_tokens,
+    )
+    p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event
+    p_change_labels = c.labeling_usd(
+        new_cats * p.p_examples_per_new_category, p.p_usd_per_labeled_example
+    )
+    prompting = [
+        _at_month(c.people_usd(p.p_build_hours, rate), months, 1.0) + p_change_usd,
+        full(c.people_usd(p.p_maintenance_hours_per_month, rate)),
+        _at_month(c.labeling_usd(p.p_labeled_examples, p.p_usd_per_labeled_example), months, 1.0)
+        + p_change_labels,
+        full(0.0),
+        full(0.0),
+        p_per_call_calls,
+        c.error_usd(calls, p.p_accuracy, p.usd_per_wrong_answer),
+    ]
+
+    # --- Fine-tuning -----------------------------------------------------------------------
+    live = c.live_fraction(p.f_lead_time_weeks, months)
+    go = c.go_live_month(p.f_lead_time_weeks)
+    after_live = months >= go  # month of go-live onwards: changes need a re-train
+    f_per_call = c.token_inference_usd(
+        np.ones_like(calls),
+        p.f_input_tokens_per_call,
+        p.f_output_tokens_per_call,
+        p.f_usd_per_1m_input_tokens,
+        p.f_usd_per_1m_output_tokens,
+    )
+    p_per_call = p_per_call_calls / np.where(calls > 0, calls, 1.0)
+
+    # Examples in the training set grow with every new category (labeled in the event month).
+    examples = p.f_training_examples + np.cumsum(new_cats * p.f_examples_per_new_category, axis=-1)
+    dataset_tokens = examples * p.f_tokens_per_example
+    initial_training = _at_month(
+        c.training_run_usd(
+            p.f_training_examples * p.f_tokens_per_example,
+            p.f_epochs,
+            p.f_usd_per_training_token,
+            p.f_experiment_multiplier,
+        ),
+        months,
+        1.0,
+    )
+    retrain_cost = c.training_run_usd(dataset_tokens, p.f_epochs, p.f_usd_per_training_token)
+    labels_at_start = _at_month(
+        c.labeling_usd(p.f_training_examples, p.f_usd_per_labeled_example), months, 1.0
+    )
+    new_labels = c.labeling_usd(
+        new_cats * p.f_examples_per_new_category, p.f_usd_per_labeled_example
+    )
+    drift = _every(p.f_retrain_every_months, months, go)
+    migration = np.asarray(p.forced_migration, dtype=bool)
+
+    def inference(ft_share: Arr) -> Arr:
+        """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
+        serving_calls = calls * ft_share
+        replicas = c.replicas_needed(
+            serving_calls,
+            p.peak_to_average_ratio,
+            p.f_calls_per_second_per_replica,
+            p.f_min_replicas,
+        )
+        return (
+            serving_calls * f_per_call
+            + calls * (1.0 - ft_share) * p_per_call
+            + c.hourly_usd(p.f_hosting_usd_per_hour, live)
+            + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
+        )
+
+    def errors(ft_share: Arr) -> Arr:
+        accuracy = ft_share * p.f_accuracy + (1.0 - ft_share) * p.p_accuracy
+        return c.error_usd(calls, accuracy, p.usd_per_wrong_answer)
+
+    f_event_retrain = has_event & after_live
+    f_runs = f_event_retrain | ((drift | migration) & after_live)
+    f_hours = (
+        _at_month(p.f_build_hours, months, 1.0)
+        + np.where(f_event_retrain, p.f_hours_per_category_change, 0.0)
+        + np.where(f_runs & ~f_event_retrain, p.f_hours_per_retrain, 0.0)
+        # Before go-live prompting serves traffic, so its prompt absorbs the change.
+        + np.where(has_event & ~after_live, p.p_hours_per_category_change, 0.0)
+    )
+    ft_share = full(live)
+    fine_tuning = [
+        c.people_usd(f_hours, rate),
+        c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
+        labels_at_start + new_labels,
+        initial_training,
+        np.where(f_runs, retrain_cost, 0.0),
+        inference(ft_share),
+        errors(ft_share),
+    ]
+
+    # --- Hybrid ----------------------------------------------------------------------------
+    batch = _every(p.h_retrain_every_months, months, go)
+    new_after_live = np.where(after_live, new_cats, 0.0)
+    added = np.cumsum(new_after_live, axis=-1)
+    # Categories the tuned model already knows at the last batch strictly before each month.
+    known_at_batch = np.where(batch, added, 0.0)
+    known_before = np.concatenate(
+        [np.zeros((*known_at_batch.shape[:-1], 1)), known_at_batch[..., :-1]], axis=-1
+    )
+    pending = added - np.maximum.accumulate(known_before, axis=-1)
+    h_batch_runs = batch & (pending > 0)
+    h_runs = h_batch_runs | ((drift | migration) & after_live)
+    fallback = np.minimum(1.0, pending * p.h_traffic_share_per_new_category)
+    h_share = live * (1.0 - fallback)
+    h_hours = (
+        _at_month(np.asarray(p.f_build_hours) + p.p_build_hours, months, 1.0)
+        + np.where(has_event, p.p_hours_per_category_change, 0.0)
+        + np.where(h_batch_runs, p.f_hours_per_category_change, 0.0)
+        + np.where(h_runs & ~h_batch_runs, p.f_hours_per_retrain, 0.0)
+    )
+    hybrid = [
+        c.people_usd(h_hours, rate),
+        full(c.people_usd(p.p_maintenance_hours_per_month, rate))
+        + c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
+        labels_at_start
+        + new_labels
+        + _at_month(c.labeling_usd(p.p_labeled_examples, p.p_usd_per_labeled_example), months, 1.0)
+        + p_change_labels,
+        initial_training,
+        np.where(h_runs, retrain_cost, 0.0),
+        inference(h_share),
+        errors(h_share),
+    ]
+
+    return np.stack(
+        [np.stack([full(x) for x in s], axis=-2) for s in (prompting, fine_tuning, hybrid)],
+        axis=-3,
+    )
+
+
+def _every(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
+    """Months ``go + k x every`` for k >= 1 (a schedule that starts at go-live); none if 0.
+
+    >>> _every(3, np.arange(1.0, 9.0), np.array(1.0)).nonzero()[0] + 1
+    array([4, 7])
+    """
+    if every_months <= 0:
+        return np.zeros(np.broadcast_shapes(months.shape, np.shape(go)), dtype=bool)
+    since = months - go
+    return (since > 0) & (np.mod(since, every_months) == 0)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A projection: the monthly components of each strategy, their totals and break-evens.
+
+    ``components[s, k, m]`` is USD in month ``m + 1`` of component ``k`` for strategy ``s``.
+    Totals count only the components the accounting toggles include (``mask``).
+    """
+
+    scenario: Scenario
+    params: Params
+    components: Arr
+    warnings: tuple[str, ...] = ()
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def horizon_months(self) -> int:
+        return self.params.horizon_months
+
+    @property
+    def months(self) -> npt.NDArray[np.int64]:
+        return np.arange(1, self.horizon_months + 1)
+
+    @cached_property
+    def mask(self) -> npt.NDArray[np.bool_]:
+        return component_mask(self.params.include_engineering, self.params.include_error_cost)
+
+    @cached_property
+    def monthly_totals(self) -> Arr:
+        """USD per month per strategy, shape (3, H), included components only."""
+        return self.components[:, self.mask, :].sum(axis=1)
+
+    @cached_property
+    def cumulative(self) -> Arr:
+        """Cumulative USD at the end of each month per strategy, shape (3, H)."""
+        return np.cumsum(self.monthly_totals, axis=-1)
+
+    def series(self, strategy: Strategy) -> Arr:
+        return self.cumulative[STRATEGIES.index(strategy)]
+
+    def total(self, strategy: Strategy, month: int | None = None) -> float:
+        """Cumulative USD of ``strategy`` at the end of ``month`` (default: the horizon)."""
+        m = self.horizon_months if month is None else min(month, self.horizon_months)
+        return float(self.cumulative[STRATEGIES.index(strategy), m - 1])
+
+    def component_totals(self, strategy: Strategy) -> dict[str, float]:
+        """USD per component over the whole horizon (all components, included or not)."""
+        sums = self.components[STRATEGIES.index(strategy)].sum(axis=-1)
+        return {name: float(v) for name, v in zip(COMPONENTS, sums, strict=True)}
+
+    @cached_property
+    def fine_tuning_breakeven(self) -> BreakEven:
+        from tcocalc.breakeven import breakeven
+
+        return breakeven(self.series("prompting"), self.series("fine_tuning"), "fine_tuning")
+
+    @cached_property
+    def hybrid_breakeven(self) -> BreakEven:
+        from tcocalc.breakeven import breakeven
+
+        return breakeven(self.series("prompting"), self.series("hybrid"), "hybrid")
+
+    @cached_property
+    def cost_per_category_change(self) -> dict[str, float]:
+        """USD one category change costs each strategy after go-live (one event, all components).
+
+        The event has the scenario's ``new_categories_per_change`` (1 when no cadence is set).
+        """
+        from tcocalc.breakeven import category_change_costs
+
+        return category_change_costs(self.params, self.scenario)
+
+    def table(self) -> pd.DataFrame:
+        """Tidy monthly table: month, strategy, component, usd, included (all combinations)."""
+        import pandas as pd
+
+        h, k = self.horizon_months, len(COMPONENTS)
+        return pd.DataFrame(
+            {
+                "month": np.tile(np.arange(1, h + 1), 3 * k),
+                "strategy": np.repeat(STRATEGIES, k * h),
+                "component": np.tile(np.repeat(COMPONENTS, h), 3),
+                "usd": self.components.reshape(-1),
+                "included": np.tile(np.repeat(self.mask, h), 3),
+            }
+        )
+
+
+def project(scenario: Scenario, catalog: Catalog) -> Result:
+    """Project ``scenario`` over its horizon with the prices in ``catalog``.
+
+    >>> from tcocalc.loader import load_catalog, load_scenario, SCENARIOS_DIR
+    >>> result = project(load_scenario(SCENARIOS_DIR / "customer_support.yaml"), load_catalog())
+    >>> result.components.shape
+    (3, 7, 24)
+    """
+    params = resolve(scenario, catalog)
+    warnings = tuple(
+        (f"month {m}: " if m >= 1 else "before month 1: ") + msg
+        for m, msg in end_of_availability(scenario, catalog)
+    )
+    return Result(scenario=scenario, params=params, components=compute(params), warnings=warnings)

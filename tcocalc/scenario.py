@@ -1,0 +1,265 @@
+"""The scenario: everything a product team assumes about its workload, its people and each strategy.
+
+A scenario is a YAML file (see ``scenarios/``) validated into these frozen pydantic models. Every
+numeric field carries its unit in its name; accuracies are fractions in [0, 1]. References into the
+pricing catalog (``model``, ``gpu``, ``labeling``) are plain ids, checked against a catalog by
+:func:`tcocalc.validate.check_references`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Ref = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Workload(_Frozen):
+    monthly_calls: float = Field(
+        ge=0, le=1e10, description="Calls in month 1 (calls/month, across all categories)."
+    )
+    monthly_growth_pct: float = Field(
+        default=0.0, ge=-50, le=100, description="Growth of calls from one month to the next, in %."
+    )
+    categories: int = Field(
+        ge=1, le=10_000, description="Categories/labels the task has today (count)."
+    )
+    peak_to_average_ratio: float = Field(
+        default=3.0,
+        ge=1,
+        le=100,
+        description="Peak traffic / average traffic; sizes dedicated GPU replicas (ratio).",
+    )
+
+
+class Prompting(_Frozen):
+    """Prompting an off-the-shelf model: a long prompt with instructions and few-shot examples."""
+
+    model: Ref = Field(description="Catalog id of the API model that is prompted.")
+    input_tokens_per_call: float = Field(
+        ge=0, le=2_000_000, description="Input tokens per call: instructions + examples + input."
+    )
+    output_tokens_per_call: float = Field(ge=0, le=200_000, description="Output tokens per call.")
+    build_hours: float = Field(ge=0, le=20_000, description="Engineering hours to build (hours).")
+    labeled_examples: int = Field(
+        default=50, ge=0, le=1_000_000, description="Few-shot + evaluation examples (count)."
+    )
+    labeling: Ref = Field(description="Catalog id of the labeling method for those examples.")
+    maintenance_hours_per_month: float = Field(
+        default=2.0, ge=0, le=730, description="Prompt upkeep and evaluation (hours/month)."
+    )
+    hours_per_category_change: float = Field(
+        default=20 / 60, ge=0, le=2_000, description="Hours to absorb one category change."
+    )
+    examples_per_new_category: int = Field(
+        default=0, ge=0, le=100_000, description="Labeled examples added per new category (count)."
+    )
+    accuracy: float = Field(ge=0, le=1, description="Share of correct answers (fraction 0-1).")
+
+
+class ProviderTraining(_Frozen):
+    """Fine-tuning through a provider's API, billed per training token."""
+
+    kind: Literal["provider_api"] = "provider_api"
+    model: Ref = Field(description="Catalog id of the model that is fine-tuned.")
+    epochs: float = Field(default=3, gt=0, le=100, description="Passes over the dataset (count).")
+    experiment_multiplier: float = Field(
+        default=1.0,
+        ge=1,
+        le=100,
+        description="Training runs paid for the first model, sweeps included (x one run).",
+    )
+
+
+class SelfHostedTraining(_Frozen):
+    """Fine-tuning an open-weights model on rented GPUs."""
+
+    kind: Literal["self_hosted"] = "self_hosted"
+    gpu: Ref = Field(description="Catalog id of the GPU offer used for training.")
+    gpu_count: int = Field(default=1, ge=1, le=1_024, description="GPUs used at once (count).")
+    tokens_per_second_per_gpu: float = Field(
+        gt=0, le=1e6, description="Training throughput (tokens/second/GPU)."
+    )
+    method: Literal["lora", "full"] = Field(
+        default="lora", description="LoRA adapter or full fine-tune of every weight."
+    )
+    epochs: float = Field(default=3, gt=0, le=100, description="Passes over the dataset (count).")
+    experiment_multiplier: float = Field(
+        default=3.0,
+        ge=1,
+        le=100,
+        description="Training runs paid for the first model, sweeps included (x one run).",
+    )
+
+
+class ProviderHostedServing(_Frozen):
+    """The provider serves the fine-tuned model at its fine-tuned per-token price."""
+
+    kind: Literal["provider_hosted"] = "provider_hosted"
+
+
+class ServerlessLoraServing(_Frozen):
+    """A provider serves the LoRA adapter at the base model's per-token price."""
+
+    kind: Literal["serverless_lora"] = "serverless_lora"
+    model: Ref = Field(description="Catalog id of the base model the adapter runs on.")
+
+
+class DedicatedServing(_Frozen):
+    """Own GPU replicas, billed by the hour whether busy or idle."""
+
+    kind: Literal["dedicated"] = "dedicated"
+    gpu: Ref = Field(description="Catalog id of the GPU offer used for serving.")
+    gpus_per_replica: int = Field(default=1, ge=1, le=64, description="GPUs per replica (count).")
+    calls_per_second_per_replica: float = Field(
+        gt=0, le=1e6, description="Sustained calls one replica serves (calls/second)."
+    )
+    min_replicas: int = Field(
+        default=1, ge=1, le=1_000, description="Replicas kept up at any load (count)."
+    )
+
+
+class FineTuning(_Frozen):
+    """A fine-tuned model: its data, its training, its serving and its upkeep."""
+
+    training: ProviderTraining | SelfHostedTraining = Field(discriminator="kind")
+    serving: ProviderHostedServing | ServerlessLoraServing | DedicatedServing = Field(
+        discriminator="kind"
+    )
+    training_examples: int = Field(ge=1, le=100_000_000, description="Labeled examples (count).")
+    tokens_per_example: float = Field(
+        gt=0, le=1_000_000, description="Tokens in one training example (tokens)."
+    )
+    labeling: Ref = Field(description="Catalog id of the labeling method for training data.")
+    examples_per_new_category: int = Field(
+        default=200, ge=0, le=1_000_000, description="Examples labeled per new category (count)."
+    )
+    input_tokens_per_call: float = Field(
+        ge=0, le=2_000_000, description="Input tokens per call; no instructions needed (tokens)."
+    )
+    output_tokens_per_call: float = Field(ge=0, le=200_000, description="Output tokens per call.")
+    build_hours: float = Field(
+        ge=0, le=20_000, description="Engineering hours for data, training and evals (hours)."
+    )
+    lead_time_weeks: float = Field(
+        default=2, ge=0, le=104, description="Weeks before it serves traffic; prompting until then."
+    )
+    maintenance_hours_per_month: float = Field(
+        default=8.0, ge=0, le=730, description="Monitoring, evals, data upkeep (hours/month)."
+    )
+    hours_per_category_change: float = Field(
+        default=24.0, ge=0, le=2_000, description="Hours per category change: data + re-train."
+    )
+    retrain_every_months: int = Field(
+        default=0, ge=0, le=120, description="Scheduled re-training for drift (months; 0 = never)."
+    )
+    hours_per_retrain: float = Field(
+        default=8.0, ge=0, le=2_000, description="Engineering hours of one scheduled re-training."
+    )
+    accuracy: float = Field(ge=0, le=1, description="Share of correct answers (fraction 0-1).")
+
+    @model_validator(mode="after")
+    def _lora_for_serverless(self) -> FineTuning:
+        if (
+            isinstance(self.serving, ServerlessLoraServing)
+            and isinstance(self.training, SelfHostedTraining)
+            and self.training.method != "lora"
+        ):
+            raise ValueError(
+                "serverless LoRA serving needs a LoRA adapter: set training.method to 'lora'"
+            )
+        return self
+
+
+class Hybrid(_Frozen):
+    """The fine-tuned model serves known categories; prompting serves categories added since."""
+
+    retrain_every_months: int = Field(
+        default=3,
+        ge=1,
+        le=120,
+        description="New categories are batched into a re-train this often (months).",
+    )
+    traffic_share_per_new_category: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of all calls a new category brings (fraction; default 1/categories).",
+    )
+
+
+class CategoryEvent(_Frozen):
+    month: int = Field(ge=1, le=120, description="Month the categories arrive (1 = first month).")
+    new_categories: int = Field(ge=0, le=10_000, description="Categories added (count).")
+
+
+class CategoryChanges(_Frozen):
+    every_months: int = Field(
+        default=0, ge=0, le=120, description="A change arrives every N months (0 = no cadence)."
+    )
+    new_categories_per_change: int = Field(
+        default=0, ge=0, le=10_000, description="Categories each regular change adds (count)."
+    )
+    events: tuple[CategoryEvent, ...] = Field(
+        default=(), description="Extra one-off changes, in addition to the cadence."
+    )
+
+    @model_validator(mode="after")
+    def _cadence_complete(self) -> CategoryChanges:
+        if (self.every_months == 0) != (self.new_categories_per_change == 0):
+            raise ValueError("set both every_months and new_categories_per_change, or neither")
+        return self
+
+
+class People(_Frozen):
+    engineer_usd_per_hour: float = Field(
+        default=100.0, ge=0, le=2_000, description="Loaded cost of an engineer (USD/hour)."
+    )
+    usd_per_wrong_answer: float = Field(
+        default=0.0, ge=0, le=100_000, description="What one wrong answer costs (USD/error)."
+    )
+
+
+class Accounting(_Frozen):
+    include_engineering: bool = Field(
+        default=True, description="Count people's time (build, changes, maintenance)."
+    )
+    include_error_cost: bool = Field(
+        default=False, description="Count the cost of wrong answers (quality-adjusted TCO)."
+    )
+
+
+class Scenario(_Frozen):
+    """One what-if: a workload, the three strategies, and how the totals are counted."""
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=4_000)
+    start_date: dt.date = Field(
+        default=dt.date(2027, 1, 1),
+        description="First day of month 1; maps end-of-availability dates to months.",
+    )
+    horizon_months: int = Field(ge=1, le=120, description="Months projected (1-120).")
+    workload: Workload
+    prompting: Prompting
+    fine_tuning: FineTuning
+    hybrid: Hybrid = Hybrid()
+    category_changes: CategoryChanges = CategoryChanges()
+    people: People = People()
+    accounting: Accounting = Accounting()
+
+    @model_validator(mode="after")
+    def _events_within_horizon(self) -> Scenario:
+        late = [e.month for e in self.category_changes.events if e.month > self.horizon_months]
+        if late:
+            raise ValueError(
+                f"category_changes.events: month {late[0]} is past the horizon "
+                f"({self.horizon_months} months)"
+            )
+        return self
