@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid input (errors printed as ``file:line:col: field: mes
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -208,13 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pricing-file", action="store_true", help="the pricing file schema instead")
     p.set_defaults(handler=cmd_schema)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    for module_name in EXTRA_COMMANDS:
+        importlib.import_module(module_name).register_cli(sub)
     return parser
 
 
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-"""Functions ``register(subparsers)`` that add more sub-commands (export, pricing, analyze)."""
+EXTRA_COMMANDS: list[str] = []
+"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
