@@ -109,7 +109,11 @@ class Document:
 def _check_text(raw: bytes, name: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise InputFileError(
-            [Problem(name, 1, 1, "", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+            [
+                Problem(
+                    name, 1, 1, "", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                )
+            ]
         )
     if b"\x00" in raw:
         raise InputFileError([Problem(name, 1, 1, "", "binary data (NUL bytes), not YAML text")])
@@ -155,7 +159,15 @@ def parse_yaml(raw: bytes | str, name: str) -> Document:
         raise InputFileError([Problem(name, 1, 1, "", "the file is empty")])
     if not isinstance(data, CommentedMap):
         raise InputFileError(
-            [Problem(name, 1, 1, "", f"expected a mapping of keys to values, got {type(data).__name__}")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"expected a mapping of keys to values, got {type(data).__name__}",
+                )
+            ]
         )
     return Document(name, data)
 
@@ -201,7 +213,11 @@ def read_bytes(path: Path, name: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputFileError(
-                [Problem(name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+                [
+                    Problem(
+                        name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                    )
+                ]
             )
         return path.read_bytes()
     except OSError as exc:
@@ -279,7 +295,11 @@ def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | Non
 
     name = doc.name if doc else scenario.name
     problems: list[Problem] = []
-    lookups = {"model": catalog.model, "gpu": catalog.gpu_offer, "labeling": catalog.labeling_method}
+    lookups = {
+        "model": catalog.model,
+        "gpu": catalog.gpu_offer,
+        "labeling": catalog.labeling_method,
+    }
     for path in REFERENCE_FIELDS:
         node: Any = scenario
         for part in path:
@@ -339,6 +359,6 @@ def dump_scenario(scenario: Scenario) -> str:
     out = io.StringIO()
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = False
-    y.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     y.dump(data, out)
     return out.getvalue()
