@@ -31,7 +31,8 @@ def test_a_wrong_value_points_at_its_line_and_column():
     with pytest.raises(ScenarioFileError) as err:
         parse_scenario(text, "support.yaml")
     assert lines_of(err.value) == [
-        f"support.yaml:{line}:3: workload.monthly_calls: Input should be greater than or equal to 0"
+        f"support.yaml:{line}:3: workload.monthly_calls: Input should be greater than or equal "
+        "to 0 (allowed: from 0 to 10,000,000,000; got -5)"
     ]
 
 
@@ -134,7 +135,9 @@ def test_pricing_errors_name_the_entry():
     (problem,) = err.value.problems
     assert str(problem).startswith("pricing/llm_apis.yaml:")
     assert problem.path == "models.gpt-4.1-mini.usd_per_1m_input_tokens"
-    assert problem.message == "Input should be greater than or equal to 0"
+    assert problem.message == (
+        "Input should be greater than or equal to 0 (allowed: from 0 to 1,000; got -0.4)"
+    )
 
 
 def test_an_id_in_two_files_is_refused(tmp_path):
@@ -149,6 +152,13 @@ def test_an_id_in_two_files_is_refused(tmp_path):
     assert dupes[0].message.startswith("duplicate id, already in ")
     assert dupes[0].message.endswith("a.yaml")
     assert dupes[0].line == 5  # the id's line in the second file
+
+
+def test_exclusive_bounds_are_spelled_out():
+    text = GOOD.replace("  epochs: 4", "  epochs: 0")
+    with pytest.raises(ScenarioFileError) as err:
+        parse_scenario(text, "s.yaml")
+    assert err.value.problems[0].message.endswith("(allowed: above 0 and at most 100; got 0)")
 
 
 def test_labeling_needs_exactly_one_pricing_rule():
