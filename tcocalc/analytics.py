@@ -551,10 +551,9 @@ class Basis:
         schedule: Arr = self.params.new_categories
         if per_year is not None:
             y0 = self.value("new_categories_per_year")
-            if y0:
-                per_cadence = self.per_change * (per_year / y0)
-            else:
-                per_cadence = per_year * (self.cadence_months / 12.0)
+            per_cadence = (
+                self.per_change * (per_year / y0) if y0 else per_year * (self.cadence_months / 12.0)
+            )
             # Whole categories: the k-th change brings floor(k x rate) - floor((k - 1) x rate), so
             # 2 a year on a quarterly cadence is one every second quarter, not half a category
             # (a change costs its fixed hours however few categories it brings).
