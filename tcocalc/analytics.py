@@ -802,6 +802,57 @@ class Tornado:
             {"breakeven_month_low": "Int64", "breakeven_month_high": "Int64"}, errors="ignore"
         )
 
+    def display_rows(self) -> list[dict[str, str]]:
+        """Rows for people (page, CLI): every driver in tornado order, values with their units.
+
+        ``Flips when`` is the switching value; ``Change`` how far it is from today.
+        """
+        pct = round(self.share * 100)
+        out = []
+        rows = {r.driver: r for r in self.rows}
+        for s in self.switching:
+            r = rows.get(s.driver)
+            if s.value is None:
+                hi = format_value(s.driver, s.searched_high)
+                if s.searched_low <= max(0.0, DRIVERS[s.driver].lower):
+                    flips = f"none up to {hi}"
+                else:
+                    flips = f"none from {format_value(s.driver, s.searched_low)} to {hi}"
+                change = ""
+            else:
+                word = "above" if s.direction == "above" else "below"
+                flips = f"{word} {format_value(s.driver, s.value)}"
+                change = _change_text(s.base_value, s.value)
+            out.append(
+                {
+                    "Input": s.label,
+                    "Today": format_value(s.driver, s.base_value),
+                    f"Difference at −{pct} %": ""
+                    if r is None
+                    else format_usd(r.difference_low_usd),
+                    f"Difference at +{pct} %": ""
+                    if r is None
+                    else format_usd(r.difference_high_usd),
+                    "Flips the verdict": "yes" if r is not None and r.flips else "",
+                    "Flips when": flips,
+                    "Change needed": change,
+                }
+            )
+        return out
+
+
+def _change_text(base: float, value: float) -> str:
+    """How far a switching value is from today: ``-98 %``, ``+40 %``, or ``x19.4`` when it is more
+    than twice today's value.
+
+    >>> _change_text(100.0, 2.36), _change_text(100_000, 1_940_000), _change_text(0.0, 3.0)
+    ('-98 %', '×19.4', '')
+    """
+    if base == 0 or (base < 0) != (value < 0):
+        return ""
+    ratio = value / base
+    return f"×{ratio:.3g}" if ratio >= 2 else f"{(ratio - 1) * 100:+.0f} %"
+
 
 def _tornado_span(d: Driver, base: float, share: float) -> tuple[float, float]:
     """(low, high) of a driver varied by ``share`` either way, clipped to its bounds.
@@ -1447,6 +1498,94 @@ def monte_carlo(
         percentiles_usd=np.ascontiguousarray(pct.transpose(1, 0, 2)),
         cumulative_usd=np.asarray(cum) if keep_series else None,
     )
+
+
+# --- Ranges as table rows (the page's editor, the CLI) ----------------------------------------
+
+RANGE_COLUMNS = ("input", "low", "likely", "high")
+
+
+def display_scale(driver: Driver | str) -> float:
+    """Factor from a driver's value to what people type: 100 for fractions shown in %."""
+    d = DRIVERS[driver] if isinstance(driver, str) else driver
+    return 100.0 if d.mode == "accuracy" or d.unit == "share" else 1.0
+
+
+def choice_label(driver: Driver | str) -> str:
+    """``Monthly calls (calls/month)``, ``Accuracy (fine-tuned) (%)``: a driver in a list."""
+    d = DRIVERS[driver] if isinstance(driver, str) else driver
+    unit = "%" if display_scale(d) == 100.0 else d.unit
+    return f"{d.label} ({unit})"
+
+
+def range_choices(source: Basis | Result | tuple[Scenario, Catalog]) -> dict[str, str]:
+    """``choice_label -> driver key`` of every driver that applies to the scenario."""
+    basis = basis_of(source)
+    return {
+        choice_label(d): d.key for d in DRIVERS.values() if basis.applies(d) and basis.varies(d)
+    }
+
+
+def ranges_to_rows(ranges: Iterable[Uncertain]) -> list[dict[str, object]]:
+    """Ranges as rows ``{input, low, likely, high}`` in the units people type (accuracy in %)."""
+    rows: list[dict[str, object]] = []
+    for u in ranges:
+        k = display_scale(u.driver)
+        rows.append(
+            {"input": choice_label(u.driver), "low": u.low * k, "likely": u.likely * k,
+             "high": u.high * k}
+        )  # fmt: skip
+    return rows
+
+
+def rows_to_ranges(rows: Iterable[Mapping[str, object]]) -> tuple[list[Uncertain], list[str]]:
+    """Rows typed by people back into ranges, and one message per row that is not usable.
+
+    Rows without an input are skipped silently (a row being added); later rows for the same input
+    are refused.
+
+    >>> ranges, problems = rows_to_ranges([
+    ...     {"input": "Monthly calls (calls/month)", "low": 1, "likely": 2, "high": 3},
+    ...     {"input": "Accuracy (fine-tuned) (%)", "low": 90, "likely": 94, "high": 97},
+    ...     {"input": "Monthly calls (calls/month)", "low": 1, "likely": 2, "high": 3},
+    ...     {"input": "Training epochs (epochs)", "low": 3, "likely": None, "high": 5}])
+    >>> [(u.driver, u.likely) for u in ranges]
+    [('monthly_calls', 2.0), ('f_accuracy', 0.94)]
+    >>> for p in problems: print(p)
+    Row 3, Monthly calls: a second range for the same input
+    Row 4, Training epochs: fill in low, likely and high
+    """
+    by_label = {choice_label(d): d.key for d in DRIVERS.values()}
+    out: list[Uncertain] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        label = row.get("input")
+        if not label:
+            continue
+        key = by_label.get(str(label))
+        if key is None:
+            problems.append(f"Row {n}: unknown input {label!r}")
+            continue
+        name = DRIVERS[key].label
+        if key in seen:
+            problems.append(f"Row {n}, {name}: a second range for the same input")
+            continue
+        try:
+            values = [float(row[c]) for c in RANGE_COLUMNS[1:]]  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            values = []
+        if len(values) != 3 or any(math.isnan(v) for v in values):
+            problems.append(f"Row {n}, {name}: fill in low, likely and high")
+            continue
+        k = display_scale(key)
+        try:
+            out.append(Uncertain(key, *(v / k for v in values)))
+        except ValueError as exc:
+            problems.append(f"Row {n}, {exc}")
+            continue
+        seen.add(key)
+    return out, problems
 
 
 # --- Exports ----------------------------------------------------------------------------------
