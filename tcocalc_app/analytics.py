@@ -1,0 +1,393 @@
+"""The "Analysis" tab: what flips the decision, where, and how sure we are.
+
+Three sections, each a fragment (moving its controls reruns only that section): the tornado with
+switching values, the break-even map, and the Monte Carlo. Every number comes from
+:mod:`tcocalc.analytics`, every chart from :mod:`tcocalc.analytics_charts`; this module reads
+widgets and renders. The analyses are cached with ``st.cache_data`` on a fingerprint of the
+scenario (its JSON and the prices it uses) and their options, so they are computed again only when
+one of those changes.
+
+Session-state keys owned here start with ``an.``; widgets keep their values while another tab is
+open (``persist_state="session"``), and so do edited Monte Carlo ranges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from tcocalc import analytics as A
+from tcocalc import analytics_charts as charts
+from tcocalc.catalog import Catalog
+from tcocalc.engine import STRATEGY_LABELS, Result
+from tcocalc.scenario import Scenario
+
+PREFIX = "an."
+SHARE = "an.share_pct"
+CHALLENGER = "an.challenger"
+MAP_X = "an.map_x"
+MAP_Y = "an.map_y"
+DRAWS = "an.draws"
+SEED = "an.seed"
+DISTRIBUTION = "an.distribution"
+RANGES_ROWS = "an.ranges.rows"
+"""The Monte Carlo ranges as the editor last returned them (list of row dicts)."""
+RANGES_FOR = "an.ranges.for"
+"""Fingerprint of the scenario the default ranges were made for."""
+RANGES_EDITED = "an.ranges.edited"
+RANGES_VERSION = "an.ranges.version"
+RANGES_DATA = "an.ranges.data"
+"""The rows the mounted editor started from (its edits are relative to them)."""
+SHOW_HYBRID = "view.show_hybrid"
+"""The page's hybrid switch (read only)."""
+PERSIST = "session"
+SLOW_MS = 250.0
+"""Above this, the page says how long an analysis took (it is cached either way)."""
+
+T = TypeVar("T")
+
+
+def fingerprint(result: Result) -> str:
+    """What the analyses depend on: the scenario and the prices it was resolved with."""
+    text = result.scenario.model_dump_json() + repr(result.params)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# --- Cached analyses (keyed on the fingerprint and the options; _basis is not hashed) ---------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tornado(key: str, share: float, challenger: A.Challenger, _basis: A.Basis) -> A.Tornado:
+    del key
+    return A.tornado(_basis, share, challenger)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _map(key: str, x: str, y: str, _basis: A.Basis) -> A.BreakEvenMap:
+    del key
+    return A.breakeven_map(_basis, x, y)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _monte_carlo(
+    key: str,
+    ranges: tuple[tuple[str, float, float, float], ...],
+    draws: int,
+    seed: int,
+    distribution: A.Distribution,
+    _basis: A.Basis,
+) -> A.MonteCarlo:
+    del key
+    chosen = [A.Uncertain(*r) for r in ranges]
+    return A.monte_carlo(_basis, chosen, draws, seed, distribution)
+
+
+def _timed(compute: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    value = compute()
+    return value, (time.perf_counter() - start) * 1000.0
+
+
+def _took(ms: float) -> None:
+    if ms > SLOW_MS:
+        st.caption(f"Computed in {ms:,.0f} ms; kept until the scenario or these options change.")
+
+
+# --- The tab ----------------------------------------------------------------------------------
+
+
+def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
+    """The Analysis tab for ``result`` (``scenario`` and ``catalog`` are what produced it)."""
+    del catalog  # the result's params carry the prices already
+    basis = A.Basis.from_result(result)
+    key = fingerprint(result)
+    name = scenario.name
+    show_hybrid = bool(st.session_state.get(SHOW_HYBRID, True))
+    flips_section(basis, key, name)
+    st.divider()
+    map_section(basis, key, name)
+    st.divider()
+    monte_carlo_section(basis, key, name, show_hybrid)
+
+
+@st.fragment
+def flips_section(basis: A.Basis, key: str, name: str) -> None:
+    """The tornado, the verdict sentence and every input's switching value."""
+    st.subheader("What flips the decision")
+    left, right = st.columns([3, 2])
+    with left:
+        share = st.slider(
+            "Vary each input by",
+            min_value=5,
+            max_value=50,
+            value=25,
+            step=5,
+            format="±%d %%",
+            key=SHARE,
+            persist_state=PERSIST,
+            help="Each input is moved this far down and up, one at a time, the others held.",
+        )
+    with right:
+        challenger = st.segmented_control(
+            "Compare with prompting",
+            options=list(A.CHALLENGERS),
+            default="fine_tuning",
+            required=True,
+            format_func=STRATEGY_LABELS.__getitem__,
+            key=CHALLENGER,
+            persist_state=PERSIST,
+        )
+    t, ms = _timed(lambda: _tornado(key, share / 100.0, challenger or "fine_tuning", basis))
+    st.info(t.sentence, icon="⚖️")
+    st.plotly_chart(
+        charts.tornado_chart(t, name),
+        config=charts.image_config(name, f"tornado-{t.challenger}"),
+        theme=None,
+        key="an.chart.tornado",
+    )
+    st.caption(
+        "Bars: the difference at the horizon with the input lower (light) or higher (dark). A bar "
+        "that crosses the dashed line changes which strategy is cheaper (⇄). *Flips when* is the "
+        "input's switching value: how far it must move, alone, to change the verdict."
+    )
+    st.dataframe(pd.DataFrame(t.display_rows()), hide_index=True)
+    if t.unchanged:
+        st.caption(
+            "Not in the tornado: "
+            + "; ".join(f"{label} ({reason})" for label, reason in t.unchanged)
+            + "."
+        )
+    st.download_button(
+        "Tornado and switching values (CSV)",
+        A.tornado_csv(t),
+        file_name=f"{charts.slug(name)}-tornado.csv",
+        mime="text/csv",
+        key="an.download.tornado",
+        on_click="ignore",
+    )
+    _took(ms)
+
+
+@st.fragment
+def map_section(basis: A.Basis, key: str, name: str) -> None:
+    """The cheapest strategy over two chosen drivers, today's scenario marked."""
+    st.subheader("Where the decision flips")
+    keys = list(A.range_choices(basis).values())
+    for widget in (MAP_X, MAP_Y):
+        if st.session_state.get(widget) not in (None, *keys):
+            del st.session_state[widget]  # an input this scenario does not have
+    left, right = st.columns(2)
+    with left:
+        x = st.selectbox(
+            "Across",
+            keys,
+            index=keys.index("monthly_calls"),
+            format_func=A.choice_label,
+            key=MAP_X,
+            persist_state=PERSIST,
+        )
+    with right:
+        y = st.selectbox(
+            "Up",
+            keys,
+            index=keys.index("new_categories_per_year"),
+            format_func=A.choice_label,
+            key=MAP_Y,
+            persist_state=PERSIST,
+        )
+    if x == y:
+        st.warning("Choose two different inputs for the map.")
+        return
+    m, ms = _timed(lambda: _map(key, x, y, basis))
+    st.plotly_chart(
+        charts.breakeven_map_chart(m, name),
+        config=charts.image_config(name, "breakeven-map"),
+        theme=None,
+        key="an.chart.map",
+    )
+    st.caption(
+        f"Each of the {m.x.size * m.y.size:,} points is a full projection to month "
+        f"{m.horizon_months}; the other inputs stay as in the scenario."
+    )
+    st.download_button(
+        "Map grid (CSV)",
+        A.map_csv(m),
+        file_name=f"{charts.slug(name)}-breakeven-map.csv",
+        mime="text/csv",
+        key="an.download.map",
+        on_click="ignore",
+    )
+    _took(ms)
+
+
+@st.fragment
+def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) -> None:
+    """Ranges for the uncertain inputs, then the odds, the fan and the break-even months."""
+    st.subheader("How sure are we")
+    st.caption(
+        "Give each uncertain input a low, a likely and a high value; every draw picks one value "
+        "per input (independently) and projects the whole scenario. Accuracy is in %."
+    )
+    table, controls = st.columns([3, 1])
+    with controls:
+        draws = st.number_input(
+            "Draws", min_value=500, max_value=50_000, value=A.DEFAULT_DRAWS, step=500,
+            key=DRAWS, persist_state=PERSIST,
+        )  # fmt: skip
+        seed = st.number_input(
+            "Seed", min_value=0, max_value=2**31 - 1, value=A.DEFAULT_SEED, step=1,
+            key=SEED, persist_state=PERSIST,
+            help="The same seed and ranges give the same draws, so a shared result can be repeated.",
+        )  # fmt: skip
+        distribution = st.radio(
+            "Distribution",
+            ["pert", "triangular"],
+            format_func={"pert": "PERT", "triangular": "Triangular"}.__getitem__,
+            horizontal=True,
+            key=DISTRIBUTION,
+            persist_state=PERSIST,
+            help="PERT weighs the likely value more (mean (low + 4 likely + high) / 6); "
+            "triangular gives the extremes more weight.",
+        )
+        st.button(
+            "Reset ranges", on_click=_reset_ranges, key="an.ranges.reset",
+            help="Back to ranges taken from the scenario (volume ±30 %, effort skewed high, …).",
+        )  # fmt: skip
+    with table:
+        rows = ranges_editor(basis, key)
+    ranges, problems = A.rows_to_ranges(rows)
+    for problem in problems:
+        st.warning(problem)
+    spec = tuple((u.driver, u.low, u.likely, u.high) for u in ranges)
+    mc, ms = _timed(
+        lambda: _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)
+    )
+    _odds(mc, show_hybrid)
+    st.plotly_chart(
+        charts.fan_chart(mc, name, show_hybrid),
+        config=charts.image_config(name, "monte-carlo-fan"),
+        theme=None,
+        key="an.chart.fan",
+    )
+    st.plotly_chart(
+        charts.breakeven_histogram(mc, name, show_hybrid),
+        config=charts.image_config(name, "breakeven-months"),
+        theme=None,
+        key="an.chart.breakeven_months",
+    )
+    if ranges:
+        st.plotly_chart(
+            charts.importance_chart(mc, "fine_tuning", name),
+            config=charts.image_config(name, "uncertainty-drivers"),
+            theme=None,
+            key="an.chart.importance",
+        )
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            f"Every draw (CSV, {mc.draws:,} rows)",
+            A.draws_csv(mc),
+            file_name=f"{charts.slug(name)}-monte-carlo-draws.csv",
+            mime="text/csv",
+            key="an.download.draws",
+            on_click="ignore",
+        )
+    with right:
+        st.download_button(
+            "P10 / P50 / P90 by month (CSV)",
+            A.percentiles_csv(mc),
+            file_name=f"{charts.slug(name)}-monte-carlo-percentiles.csv",
+            mime="text/csv",
+            key="an.download.percentiles",
+            on_click="ignore",
+        )
+    _took(ms)
+
+
+def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
+    """The headline figures of the Monte Carlo in one row of metrics."""
+    h = mc.horizon_months
+    challengers = A.CHALLENGERS if show_hybrid else A.CHALLENGERS[:1]
+    cols = iter(st.columns(2 * len(challengers)))
+    for c in challengers:
+        label = STRATEGY_LABELS[c]
+        with next(cols):
+            st.metric(
+                f"{label} cheaper by month {h}",
+                f"{mc.probability_cheaper(c):.0%}",
+                help=f"Share of the {mc.draws:,} draws in which {label.lower()}'s cumulative cost "
+                f"is at or below prompting's at month {h}. Monte Carlo error ±"
+                f"{mc.standard_error(c):.1%} (one standard error).",
+            )
+            month = mc.breakeven_percentile(c, 50)
+            st.caption(
+                "half the draws break even by "
+                + (f"month {month}" if month else f"— not within {h} months")
+            )
+        with next(cols):
+            s = mc.savings_percentiles(c)
+            st.metric(
+                f"{label} saves (median)",
+                A.format_usd(s["p50"]),
+                help="Prompting's cumulative cost minus this strategy's at the horizon; "
+                "negative: it costs more.",
+            )
+            st.caption(f"P10 {A.format_usd(s['p10'])} · P90 {A.format_usd(s['p90'])}")
+
+
+# --- The ranges editor ------------------------------------------------------------------------
+
+
+def _reset_ranges() -> None:
+    st.session_state[RANGES_EDITED] = False
+    st.session_state[RANGES_FOR] = None
+
+
+def ranges_editor(basis: A.Basis, key: str) -> list[dict[str, Any]]:
+    """The editable table of ranges; returns its rows (in the units shown).
+
+    Until someone edits them, the ranges follow the scenario (volume ±30 % of today's, …). Edited
+    ranges are kept when the scenario changes, and across tab switches.
+    """
+    state = st.session_state
+    if state.get(RANGES_FOR) != key and not state.get(RANGES_EDITED, False):
+        rows = A.ranges_to_rows(A.default_ranges(basis))
+        state[RANGES_ROWS] = rows
+        state[RANGES_DATA] = rows
+        state[RANGES_FOR] = key
+        state[RANGES_VERSION] = state.get(RANGES_VERSION, 0) + 1
+    editor_key = f"an.ranges.editor.{state.get(RANGES_VERSION, 0)}"
+    if editor_key not in state:
+        # A fresh editor (first run, or back from another tab): start from the last rows.
+        state[RANGES_DATA] = state[RANGES_ROWS]
+    options = list(A.range_choices(basis))
+    frame = pd.DataFrame(state[RANGES_DATA], columns=list(A.RANGE_COLUMNS))
+    edited = st.data_editor(
+        frame,
+        key=editor_key,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "input": st.column_config.SelectboxColumn(
+                "Uncertain input", options=options, required=True, width="large"
+            ),
+            "low": st.column_config.NumberColumn("Low", format="localized"),
+            "likely": st.column_config.NumberColumn("Likely", format="localized"),
+            "high": st.column_config.NumberColumn("High", format="localized"),
+        },
+    )
+    rows = [
+        {c: (None if pd.isna(v) else v) for c, v in row.items()}
+        for row in edited.to_dict(orient="records")
+    ]
+    if rows != state[RANGES_ROWS]:
+        state[RANGES_EDITED] = True
+    state[RANGES_ROWS] = rows
+    if state.get(RANGES_EDITED):
+        st.caption("Your ranges are kept when the scenario changes; *Reset ranges* starts over.")
+    return rows
