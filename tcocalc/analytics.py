@@ -350,7 +350,7 @@ DRIVERS: dict[str, Driver] = {
         ),
         Driver(
             "new_categories_per_year",
-            "New categories per year (recurring)",
+            "Recurring new categories per year",
             "categories/year",
             "categories_per_year",
             upper=1_000.0,
@@ -1512,10 +1512,10 @@ def display_scale(driver: Driver | str) -> float:
 
 
 def choice_label(driver: Driver | str) -> str:
-    """``Monthly calls (calls/month)``, ``Accuracy (fine-tuned) (%)``: a driver in a list."""
+    """``Monthly calls, calls/month``, ``Accuracy (fine-tuned), %``: a driver in a list."""
     d = DRIVERS[driver] if isinstance(driver, str) else driver
     unit = "%" if display_scale(d) == 100.0 else d.unit
-    return f"{d.label} ({unit})"
+    return f"{d.label}, {unit}"
 
 
 def range_choices(source: Basis | Result | tuple[Scenario, Catalog]) -> dict[str, str]:
@@ -1545,10 +1545,10 @@ def rows_to_ranges(rows: Iterable[Mapping[str, object]]) -> tuple[list[Uncertain
     are refused.
 
     >>> ranges, problems = rows_to_ranges([
-    ...     {"input": "Monthly calls (calls/month)", "low": 1, "likely": 2, "high": 3},
-    ...     {"input": "Accuracy (fine-tuned) (%)", "low": 90, "likely": 94, "high": 97},
-    ...     {"input": "Monthly calls (calls/month)", "low": 1, "likely": 2, "high": 3},
-    ...     {"input": "Training epochs (epochs)", "low": 3, "likely": None, "high": 5}])
+    ...     {"input": "Monthly calls, calls/month", "low": 1, "likely": 2, "high": 3},
+    ...     {"input": "Accuracy (fine-tuned), %", "low": 90, "likely": 94, "high": 97},
+    ...     {"input": "Monthly calls, calls/month", "low": 1, "likely": 2, "high": 3},
+    ...     {"input": "Training epochs, epochs", "low": 3, "likely": None, "high": 5}])
     >>> [(u.driver, u.likely) for u in ranges]
     [('monthly_calls', 2.0), ('f_accuracy', 0.94)]
     >>> for p in problems: print(p)

@@ -205,7 +205,12 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
         font={"size": 11, "color": style.BREAKEVEN_COLOR},
     )
     fig.update_layout(barmode="overlay", bargap=0.35, legend={"traceorder": "normal"})
-    fig.update_xaxes(tickprefix="$", tickformat="~s", title_text=None)
+    ends = [0.0, t.base_difference_usd]
+    ends += [d for r in rows for d in (r.difference_low_usd, r.difference_high_usd)]
+    pad = 0.06 * ((max(ends) - min(ends)) or 1.0)
+    # Bars with a base would otherwise stretch the axis to their lengths as if they were values.
+    fig.update_xaxes(tickprefix="$", tickformat="~s", title_text=None,
+                     range=[min(ends) - pad, max(ends) + pad])  # fmt: skip
     left_out = len(t.rows) - len(rows)
     if left_out > 0:
         fig.add_annotation(
@@ -230,7 +235,7 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
 def _axis_title(key: str) -> str:
     d = DRIVERS[key]
     unit = "%" if d.mode == "accuracy" or d.unit == "share" else d.unit
-    return f"{d.label} ({unit})"
+    return f"{d.label}, {unit}"
 
 
 def _axis_values(key: str, values: np.ndarray) -> list[float]:

@@ -326,8 +326,9 @@ def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
             )
             month = mc.breakeven_percentile(c, 50)
             st.caption(
-                "half the draws break even by "
-                + (f"month {month}" if month else f"— not within {h} months")
+                f"half the draws break even by month {month}"
+                if month
+                else f"fewer than half break even within {h} months"
             )
         with next(cols):
             s = mc.savings_percentiles(c)

@@ -49,7 +49,7 @@ def test_the_tab_shows_every_analysis(at):
     )
     assert len(at.get("download_button")) == 4
     editor = at.data_editor(key=_editor_key(at)).value
-    assert "Monthly calls (calls/month)" in set(editor["input"])
+    assert "Monthly calls, calls/month" in set(editor["input"])
 
 
 def test_tornado_controls(at):
@@ -69,17 +69,17 @@ def test_map_controls(at):
 
 def test_ranges_follow_the_scenario_until_edited(at):
     rows = at.session_state[page.RANGES_ROWS]
-    calls = next(r for r in rows if r["input"] == "Monthly calls (calls/month)")
+    calls = next(r for r in rows if r["input"] == "Monthly calls, calls/month")
     assert (calls["low"], calls["high"]) == pytest.approx((70_000, 130_000))
     at.number_input(key="harness.calls").set_value(1_800_000).run()
     rows = at.session_state[page.RANGES_ROWS]
-    calls = next(r for r in rows if r["input"] == "Monthly calls (calls/month)")
+    calls = next(r for r in rows if r["input"] == "Monthly calls, calls/month")
     assert calls["likely"] == 1_800_000  # volume ±30 % of the new scenario
     odds = at.metric[0].value
     assert odds not in ("0%", "100%")
 
     # Edit the volume range: 1M-4M calls straddles the 1.94M break-even volume.
-    index = [r["input"] for r in rows].index("Monthly calls (calls/month)")
+    index = [r["input"] for r in rows].index("Monthly calls, calls/month")
     at.session_state[_editor_key(at)] = {
         "edited_rows": {index: {"low": 1_000_000, "likely": 2_000_000, "high": 4_000_000}},
         "added_rows": [],
@@ -104,7 +104,7 @@ def test_bad_range_rows_are_reported_not_run(at):
     rows = at.session_state[page.RANGES_ROWS]
     at.session_state[_editor_key(at)] = {
         "edited_rows": {0: {"low": 500_000}},  # above the likely 100,000
-        "added_rows": [{"input": "Training epochs (epochs)", "low": 3}],
+        "added_rows": [{"input": "Training epochs, epochs", "low": 3}],
         "deleted_rows": [],
     }
     at.run()
@@ -146,8 +146,8 @@ def test_hybrid_hidden_when_the_page_hides_it():
 def test_error_cost_adds_accuracy_ranges(at):
     at.toggle(key="harness.errors").set_value(True).run()
     inputs = {r["input"] for r in at.session_state[page.RANGES_ROWS]}
-    assert {"Accuracy (fine-tuned) (%)", "Accuracy (prompting) (%)"} <= inputs
+    assert {"Accuracy (fine-tuned), %", "Accuracy (prompting), %"} <= inputs
     accuracy = next(
-        r for r in at.session_state[page.RANGES_ROWS] if r["input"] == "Accuracy (fine-tuned) (%)"
+        r for r in at.session_state[page.RANGES_ROWS] if r["input"] == "Accuracy (fine-tuned), %"
     )
     assert accuracy["likely"] == pytest.approx(94.0)  # shown in %

@@ -10,6 +10,7 @@ from tcocalc.engine import project
 from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
 from tcocalc_app import analytics
 
+st.set_page_config(page_title="tcocalc analysis (test)", layout="wide")
 pricing = os.environ.get("TCOCALC_PRICING") or str(
     Path(__file__).resolve().parents[1] / "fixtures" / "pricing"
 )

@@ -1,0 +1,169 @@
+"""The Analysis tab in a real browser: Chromium (Playwright) against ``streamlit run``.
+
+Serves tests/apps/analysis_tab.py (the tab alone, fixed test prices) on a free local port and
+checks what a person sees: the verdict, the charts drawn, the tornado slider, a Monte Carlo range
+typed into the table. Screenshots go to artifacts/analytics/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "tests" / "apps" / "analysis_tab.py"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "analytics"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists() and os.environ.get("CI") != "true":
+    pytest.skip("needs /usr/bin/chromium (runs in CI)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"streamlit did not start:\n{out}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    # Tall enough that every section is on screen: Streamlit scrolls inside the page, so a
+    # full-page screenshot would otherwise show only the first screen.
+    context = browser.new_context(viewport={"width": 1400, "height": 4200})
+    pg = context.new_page()
+    pg.goto(server)
+    pg.get_by_text("Prompting is $13,247 cheaper").wait_for(timeout=60_000)
+    pg.locator('[data-testid="stPlotlyChart"] .main-svg').nth(4).wait_for(timeout=60_000)
+    yield pg
+    context.close()
+
+
+def _shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _idle(pg) -> None:
+    """Wait for Streamlit to finish the rerun the last interaction started."""
+    pg.wait_for_timeout(300)
+    pg.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+
+
+def test_the_tab_draws_every_chart(page):
+    charts = page.locator('[data-testid="stPlotlyChart"] .main-svg')
+    assert charts.count() >= 5
+    assert page.get_by_text("unless engineer rate falls below $2.36/hour").is_visible()
+    assert page.get_by_text("What moves the difference: fine-tuning vs prompting").count() >= 1
+    assert page.get_by_text("Cheapest strategy by month 24").count() >= 1
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "0%"
+    _shot(page, "analysis-tab")
+
+
+def test_the_tornado_slider_changes_the_table(page):
+    slider = page.get_by_test_id("stSlider").get_by_role("slider")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # 25 % -> 40 % in steps of 5
+    _idle(page)
+    page.get_by_text("each input 40 % down and up").first.wait_for(timeout=30_000)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    assert "40 %" in page.get_by_test_id("stSlider").inner_text()
+
+
+def test_a_range_typed_into_the_table_changes_the_odds(page, server):
+    calls = page.get_by_test_id("stNumberInput").first.locator("input")
+    calls.fill("1800000")
+    calls.press("Enter")
+    _idle(page)
+    page.get_by_text("Prompting is $1,007 cheaper").wait_for(timeout=60_000)
+    before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert re.fullmatch(r"\d+%", before)
+    editor = page.locator('[data-testid="stDataFrame"]').last  # the ranges editor
+    page.wait_for_timeout(1000)  # the editor is re-created with the new scenario's ranges
+    editor.wait_for(state="visible", timeout=30_000)
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    assert box is not None
+    # The grid is a canvas: select the first row's first cell (monthly calls), move to "High",
+    # open the cell editor and type over its value.
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 / 2)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4000000")
+    page.keyboard.press("Enter")
+    _idle(page)
+    page.get_by_text("Your ranges are kept").wait_for(timeout=60_000)
+    assert page.get_by_text("need low").count() == 0  # the typed range is valid
+    after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    # 1.26M-4M calls, likely 1.8M: far more draws pass the 1.94M break-even volume.
+    assert int(after.rstrip("%")) > int(before.rstrip("%")) + 10
+    _shot(page, "analysis-tab-edited-range")
