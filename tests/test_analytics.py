@@ -565,6 +565,21 @@ def test_vectorised_draws_equal_scalar_params_for_prices(catalog, dedicated, art
             np.testing.assert_allclose(mc.cumulative_usd[n], expected, rtol=1e-9, atol=1e-9)
 
 
+def test_blocks_give_the_same_draws_as_one_compute(catalog, article):
+    long = article.model_copy(update={"horizon_months": 120})
+    b = A.Basis.build(long, catalog)
+    ranges = [u for u in A.default_ranges(b)]
+    mc = A.monte_carlo(b, ranges, draws=1_300, seed=3, keep_series=True)
+    assert len(A._blocks(1_300, 120)) == 3
+    inputs = {u.driver: A.sample(u, 1_300, 3) for u in ranges}
+    cum = A.cumulative_totals(b.params_for(inputs))
+    np.testing.assert_array_equal(mc.cumulative_usd, cum)
+    diff = cum[:, 1:] - cum[:, :1]
+    np.testing.assert_array_equal(mc.percentiles_usd, np.percentile(diff, [10, 50, 90], axis=0)
+                                  .transpose(1, 0, 2))  # fmt: skip
+    np.testing.assert_array_equal(mc.breakeven_months, A.durable_breakeven_months(diff))
+
+
 def test_monte_carlo_outputs(catalog, near_breakeven):
     b = A.Basis.build(near_breakeven, catalog)
     mc = A.monte_carlo(b, draws=3_000, seed=2)
