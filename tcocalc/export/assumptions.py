@@ -91,6 +91,8 @@ def unit_of(name: str) -> str:
         return UNIT_BY_NAME[name]
     if name.startswith("include_"):
         return "yes/no"
+    if name.startswith("hours_per_"):  # hours_per_model_migration -> hours per model migration
+        return "hours per " + name.removeprefix("hours_per_").replace("_", " ")
     for suffix, unit in UNIT_BY_SUFFIX:
         if name.endswith(suffix):
             return unit

@@ -120,7 +120,8 @@ def _new_presentation() -> PresentationT:
     for layout in prs.slide_layouts:
         shapes.extend(layout.placeholders)
     for shape in shapes:
-        if shape.left is not None and shape.width is not None:
+        # Only shapes with a position of their own: the others inherit the master's, stretched.
+        if shape._element.xpath("./p:spPr/a:xfrm"):
             shape.left, shape.width = Emu(round(shape.left * k)), Emu(round(shape.width * k))
     return prs
 
@@ -492,7 +493,12 @@ class _Deck:
                 else f"costs {usd(-saving)} more by month {self.horizon}"
             )
             if b.durable_month is None:
-                small = _breakeven_text(b) + "; " + small
+                trend = (
+                    f"on the trend: month {b.estimated_month}"
+                    if b.estimated_month is not None
+                    else "not on the current trend"
+                )
+                small = f"{trend}; {small}"
             cards.append(
                 (
                     f"{STRATEGY_LABELS[challenger]} break-even",
@@ -733,15 +739,26 @@ class _Deck:
         name: str,
         links: dict[tuple[int, int], str] | None = None,
     ) -> Any:
-        """A native table with a dark header row and banded body rows."""
-        row_h = Inches((font_pt * 1.2 / 72) + ROW_PADDING_IN)
+        """A native table with a dark header row and banded body rows.
+
+        Each row gets the height its wrapped text needs (estimated): LibreOffice does not grow a
+        row for a wrapped hyperlink, so the estimate is also the floor.
+        """
+        heights = [
+            Inches(
+                row_height_in(values, widths_in)
+                if font_pt == TABLE_FONT_PT
+                else font_pt * 1.2 / 72 + ROW_PADDING_IN
+            )
+            for values in [header, *rows]
+        ]
         shape = slide.shapes.add_table(
             len(rows) + 1,
             len(header),
             MARGIN,
             Emu(top),
             Inches(sum(widths_in)),
-            Emu(row_h * (len(rows) + 1)),
+            Emu(sum(heights)),
         )
         shape.name = name
         table = shape.table
@@ -749,8 +766,8 @@ class _Deck:
         table.horz_banding = False
         for j, w in enumerate(widths_in):
             table.columns[j].width = Inches(w)
-        for i in range(len(rows) + 1):
-            table.rows[i].height = row_h
+        for i, height in enumerate(heights):
+            table.rows[i].height = Emu(height)
         for i, values in enumerate([header, *rows]):
             for j, text in enumerate(values):
                 cell = table.cell(i, j)
@@ -813,7 +830,7 @@ class _Deck:
                 p.item + (f"\n{p.note}" if p.note else ""),
                 _price(p.value),
                 p.unit,
-                p.source,
+                _short_url(p.source),
                 p.as_of.isoformat(),
             ]
             for p in prices
@@ -826,7 +843,11 @@ class _Deck:
                 f"Assumptions: prices{counter}",
                 f"Every catalog price the numbers use, where it was read and when ({self.as_of}).",
             )
-            links = {(i, 5): row[5] for i, row in enumerate(page, start=1) if _is_url(row[5])}
+            links = {
+                (i, 5): p.source
+                for i, p in enumerate(prices[start : start + len(page)], start=1)
+                if _is_url(p.source)
+            }
             self._table(
                 slide,
                 BODY_TOP,
@@ -891,6 +912,17 @@ def _price(value: float) -> str:
     text = f"{value:,.6f}".rstrip("0")
     decimals = len(text.split(".")[1])
     return text + "0" * max(0, 2 - decimals)
+
+
+def _short_url(url: str) -> str:
+    """A source as people read it; the cell links to the full address.
+
+    >>> _short_url("https://www.anthropic.com/pricing#api")
+    'anthropic.com/pricing#api'
+    """
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.")
 
 
 def _is_url(text: str) -> bool:

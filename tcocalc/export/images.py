@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 ImageFormat = Literal["png", "svg"]
 
 IMAGE_WIDTH_PX, IMAGE_HEIGHT_PX, IMAGE_SCALE = 960, 540, 2
-"""Laid out at 960x540 CSS pixels; PNGs are drawn at twice that (1920x1080), so text stays
-legible when the image fills a slide. SVGs are vector: 960x540 user units."""
+"""Laid out at 960x540 CSS pixels, drawn at twice that: a 1920x1080 PNG whose text stays legible
+when it fills a slide; an SVG with a 960x540 viewBox and a nominal 1920x1080 size."""
 
 START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_S = 60.0
@@ -202,19 +202,30 @@ def figure_png(figure: go.Figure | Mapping[str, Any]) -> bytes:
 
 
 def figure_svg(figure: go.Figure | Mapping[str, Any]) -> bytes:
-    """The figure as SVG (960x540 user units), UTF-8 bytes."""
+    """The figure as SVG (viewBox 960x540, nominal size 1920x1080), UTF-8 bytes."""
     return _SERVER.render(figure, "svg")
 
 
 FigureBuilder = Callable[["Result"], "go.Figure"]
 
+CHARTS: dict[str, str] = {
+    "cumulative-cost": "cumulative_cost",
+    "monthly-cost": "monthly_cost",
+}
+"""The page's charts: file-name stem -> builder in :mod:`tcocalc.charts` (``result -> Figure``).
+The stems are those the page's own camera button uses."""
+CHART_TITLES = {
+    "cumulative-cost": "Cumulative cost",
+    "monthly-cost": "Monthly cost by component",
+}
+
 
 def chart_builders() -> dict[str, FigureBuilder]:
-    """The page's charts by file-name stem, from :mod:`tcocalc.charts`."""
+    """The page's chart builders by file-name stem."""
     import importlib
 
     charts = importlib.import_module("tcocalc.charts")
-    return dict(charts.CHART_BUILDERS)
+    return {stem: getattr(charts, name) for stem, name in CHARTS.items()}
 
 
 def chart_images(result: Result, fmt: ImageFormat) -> dict[str, bytes]:
