@@ -22,7 +22,7 @@ Components (USD per month; a strategy's total is their sum and nothing else)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -268,7 +268,6 @@ class Result:
     params: Params
     components: Arr
     warnings: tuple[str, ...] = ()
-    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def horizon_months(self) -> int:
