@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from tcocalc.catalog import Catalog
 from tcocalc.engine import COMPONENTS, STRATEGIES, STRATEGY_LABELS, Result, project
 from tcocalc.export.assumptions import input_lines, price_lines
+from tcocalc.export.common import verdict
 from tcocalc.export.data import TIDY_SHEET, monthly_csv, scenario_yaml, workbook_xlsx
 from tcocalc.loader import load_scenario, parse_scenario, scenario_files
 from tcocalc.scenario import Scenario
@@ -74,7 +75,8 @@ def test_xlsx_summary(result: Result, fixture_catalog: Catalog) -> None:
     ws = wb["Summary"]
     cells = {str(c.value): c for row in ws.iter_rows() for c in row if c.value is not None}
     assert ws["A1"].value == result.scenario.name
-    assert "Fine-tuning breaks even in month 14; hybrid breaks even in month 24." in cells
+    assert verdict(result) in cells
+    assert "month 14" in verdict(result)
     header = cells["Month 60"]
     prompting_row = header.row + 1
     assert ws.cell(row=prompting_row, column=1).value == "Prompting"

@@ -17,7 +17,7 @@ from tcocalc.catalog import Catalog
 from tcocalc.engine import COMPONENTS, STRATEGIES, STRATEGY_LABELS, Result, project
 from tcocalc.export import deck as deckmod
 from tcocalc.export.assumptions import input_lines, price_lines
-from tcocalc.export.common import checkpoints, usd
+from tcocalc.export.common import checkpoints, usd, verdict_sentences
 from tcocalc.export.deck import deck_pptx
 from tcocalc.loader import load_scenario, scenario_files
 from tcocalc.scenario import Scenario
@@ -190,9 +190,9 @@ def test_breakdown_chart_totals(prs, result: Result) -> None:  # type: ignore[no
 def test_verdict_slide(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
     slide = prs.slides[1]
     texts = {sh.name: sh.text_frame.text for sh in slide.shapes if sh.has_text_frame}
-    assert texts["Verdict"] == (
-        "Fine-tuning breaks even in month 14; hybrid breaks even in month 24."
-    )
+    assert texts["Verdict"] == "\n".join(verdict_sentences(result))
+    assert "month 14" in texts["Verdict"].splitlines()[0]  # fine-tuning first, then hybrid
+    assert "month 24" in texts["Verdict"].splitlines()[1]
     rows = table_rows(slide, "Totals")
     months = checkpoints(60)
     assert months == [12, 24, 36, 60]

@@ -24,10 +24,15 @@ def checkpoints(horizon_months: int) -> list[int]:
     return sorted({m for m in (*CHECKPOINT_MONTHS, horizon_months) if m <= horizon_months})
 
 
-def verdict(result: Result) -> str:
-    """The answer in one sentence, e.g. ``Fine-tuning breaks even in month 14; hybrid ...``."""
+def verdict_sentences(result: Result) -> list[str]:
+    """The answer: a sentence on fine-tuning, then one on the hybrid."""
     ft, hy = result.fine_tuning_breakeven, result.hybrid_breakeven
-    return f"Fine-tuning {ft.describe()}; hybrid {hy.describe()}."
+    return [f"Fine-tuning {ft.describe()}.", f"Hybrid {hy.describe()}."]
+
+
+def verdict(result: Result) -> str:
+    """The answer in one line of text (both sentences)."""
+    return " ".join(verdict_sentences(result))
 
 
 def usd(value: float) -> str:

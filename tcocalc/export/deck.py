@@ -45,7 +45,7 @@ from tcocalc.export.assumptions import (
     input_lines,
     price_lines,
 )
-from tcocalc.export.common import CHALLENGERS, checkpoints, usd, verdict
+from tcocalc.export.common import CHALLENGERS, checkpoints, usd, verdict_sentences
 from tcocalc.style import COMPONENT_COLORS, GRID_COLOR, STRATEGY_COLORS, TEXT_COLOR
 
 if TYPE_CHECKING:
@@ -417,15 +417,21 @@ class _Deck:
     def verdict_slide(self) -> None:
         r = self.result
         slide = self._slide("Verdict")
+        main, *more = verdict_sentences(r)
+        size = next((pt for pt in (22.0, 20.0, 18.0) if _lines(main, pt, bold=True) <= 3), 16.0)
+        paragraphs = [(main, size, True, TEXT_COLOR)] + [(x, 16.0, False, TEXT_COLOR) for x in more]
+        height = sum(_lines(t, pt, bold) * pt * 1.25 / 72 for t, pt, bold, _ in paragraphs)
+        top = Inches(1.3)
         self._text(
             slide,
             MARGIN,
-            Inches(1.3),
+            top,
             CONTENT_WIDTH,
-            Inches(0.95),
-            [(verdict(r), 22.0, True, TEXT_COLOR)],
+            Inches(height + 0.15),
+            paragraphs,
             name="Verdict",
         )
+        table_top = top + Inches(height + 0.3)
         months = checkpoints(self.horizon)
         header = ["Strategy", "Break-even vs prompting"] + [f"Month {m}" for m in months]
         cheapest: Strategy = min(STRATEGIES, key=lambda s: r.total(s))
@@ -437,7 +443,7 @@ class _Deck:
         rest_in = (CONTENT_WIDTH / 914400 - sum(fixed_in)) / len(months)
         table = self._table(
             slide,
-            Inches(2.3),
+            table_top,
             header,
             rows,
             [*fixed_in, *([rest_in] * len(months))],
@@ -464,9 +470,10 @@ class _Deck:
         for warning in r.warnings[:2]:
             notes.append((f"Warning: {warning}", 12.0, False, WARNING_COLOR))
         if len(r.warnings) > 2:
-            more = len(r.warnings) - 2
-            notes.append((f"... and {more} more (see the workbook).", 12.0, False, WARNING_COLOR))
-        self._text(slide, MARGIN, Inches(3.95), CONTENT_WIDTH, Inches(1.0), notes, name="Notes")
+            extra = len(r.warnings) - 2
+            notes.append((f"... and {extra} more (see the workbook).", 12.0, False, WARNING_COLOR))
+        notes_top = table_top + Inches(4 * (14 * 1.2 / 72 + ROW_PADDING_IN) + 0.2)
+        self._text(slide, MARGIN, notes_top, CONTENT_WIDTH, Inches(1.0), notes, name="Notes")
         self._cards(slide, cheapest)
         self._notes(
             slide,
@@ -518,7 +525,7 @@ class _Deck:
         )
         gap = Inches(0.3)
         width = Emu((CONTENT_WIDTH - 2 * gap) // 3)
-        top, height = Inches(4.9), Inches(1.5)
+        top, height = Inches(5.5), Inches(1.35)
         for i, (caption, big, small, color) in enumerate(cards):
             left = Emu(MARGIN + i * (width + gap))
             card = _rectangle(slide, left, top, width, height, BAND_FILL)
@@ -932,6 +939,17 @@ def _is_url(text: str) -> bool:
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _lines(text: str, size_pt: float, bold: bool = False) -> int:
+    """Lines ``text`` takes across the content width at ``size_pt`` (an estimate for Arial).
+
+    >>> _lines("x" * 70, 22, bold=True), _lines("x" * 200, 16)
+    (1, 2)
+    """
+    em = 0.56 if bold else 0.5  # average character width of prose, in ems
+    per_line = int(CONTENT_WIDTH / 914400 * 72 / (em * size_pt))
+    return max(1, math.ceil(len(text) / per_line))
 
 
 def _breakeven_text(b: Any) -> str:
