@@ -399,11 +399,10 @@ class _Deck:
             color=MUTED_COLOR,
         )
         lines = [
-            (f"{today:%d %B %Y}".lstrip("0"), 14.0, True, TEXT_COLOR),
+            (_long_date(today), 14.0, True, TEXT_COLOR),
             (
                 f"All amounts in USD; {self.as_of} (sources on the last slides). "
-                f"Month 1 starts {scenario.start_date:%d %B %Y}".replace(" 0", " ")
-                + ".",
+                f"Month 1 starts {_long_date(scenario.start_date)}.",
                 14.0,
                 False,
                 TEXT_COLOR,
@@ -939,6 +938,15 @@ def _is_url(text: str) -> bool:
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _long_date(day: dt.date) -> str:
+    """``4 March 2027``.
+
+    >>> _long_date(dt.date(2027, 3, 4))
+    '4 March 2027'
+    """
+    return f"{day.day} {day:%B %Y}"
 
 
 def _lines(text: str, size_pt: float, bold: bool = False) -> int:
