@@ -23,7 +23,7 @@ try:
 except InputFileError as exc:
     st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
     st.stop()
-ctx = state.Context(catalog, catalog_key, data.scenario_choices())
+ctx = state.context(catalog, catalog_key)
 try:
     state.init(ctx)
     base = state.base_scenario(ctx)
@@ -40,8 +40,12 @@ with st.sidebar:
 st.title(str(values["name"]))
 if values["description"]:
     st.caption(str(values["description"]))
-for warning in st.session_state.get(state.URL_WARNINGS, []):
-    st.warning(f"Link parameter {warning}", icon="🔗")
+url_warnings = st.session_state.get(state.URL_WARNINGS) or []
+if url_warnings:
+    st.warning(
+        "Some link parameters were not used:\n\n" + "\n".join(f"- `{w}`" for w in url_warnings),
+        icon="🔗",
+    )
 show_hybrid = inputs.toggles(values)
 
 try:
@@ -58,8 +62,8 @@ with st.sidebar:
 result = project(scenario, catalog)
 
 headline.render(result, show_hybrid)
-for warning in result.warnings:
-    st.warning(warning, icon="⚠️")
+if result.warnings:
+    st.warning("\n".join(f"- {w}" for w in result.warnings), icon="⚠️")
 
 chart_tab, *plugged = st.tabs(["Break-even", *tabs.PLUGGABLE], key="tab", on_change="rerun")
 if chart_tab.open:

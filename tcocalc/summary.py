@@ -127,7 +127,7 @@ class BreakEvenSummary:
     """A break-even in the two lines a headline metric has room for."""
 
     value: str
-    """``Month 9``, ``Month 1`` or ``Not within 24 months``."""
+    """``Month 9``, or ``> 24 months`` when it does not break even within the horizon."""
     detail: str
     """What else to know: the trend estimate, or that the lead changes hands."""
     month: int | None
@@ -135,20 +135,26 @@ class BreakEvenSummary:
 
 
 def breakeven_summary(b: BreakEven) -> BreakEvenSummary:
-    """Headline text of a :class:`~tcocalc.breakeven.BreakEven`."""
+    """Headline text of a :class:`~tcocalc.breakeven.BreakEven`.
+
+    >>> from tcocalc.breakeven import breakeven
+    >>> b = breakeven_summary(breakeven(np.array([50.0, 100, 150]), np.array([220.0, 240, 260]), "x"))
+    >>> b.value, b.detail
+    ('> 3 months', 'not within 3 months; on the current trend: month 7')
+    """
     if b.durable_month is not None:
         detail = "cheaper from the first month" if b.durable_month == 1 else "and stays cheaper"
         if len(b.lead_changes) > 1:
             detail = f"after trading places {len(b.lead_changes)} times"
         return BreakEvenSummary(f"Month {b.durable_month}", detail, b.durable_month)
-    value = f"Not within {b.horizon_months} months"
-    if b.estimated_month is not None:
-        detail = f"on the current trend: month {b.estimated_month}"
-    else:
-        detail = "not on the current trend either"
+    detail = f"not within {b.horizon_months} months; "
     if b.first_month is not None:
-        detail = f"ahead in month {b.first_month}, behind again by month {b.horizon_months}"
-    return BreakEvenSummary(value, detail, None)
+        detail += f"ahead in month {b.first_month}, behind again by month {b.horizon_months}"
+    elif b.estimated_month is not None:
+        detail += f"on the current trend: month {b.estimated_month}"
+    else:
+        detail += "nor on the current trend"
+    return BreakEvenSummary(f"> {b.horizon_months} months", detail, None)
 
 
 @dataclass(frozen=True)
@@ -213,15 +219,23 @@ def totals_table(result: Result, show_hybrid: bool = True) -> pd.DataFrame:
 # --- Verdict ----------------------------------------------------------------------------------
 
 
+DRIVER_GROUPS = {"retraining": "training"}
+"""Components a verdict names together: the first model's and later runs' compute are one cost."""
+
+
 def component_differences(result: Result, challenger: Strategy = "fine_tuning") -> dict[str, float]:
-    """Challenger minus prompting per counted component, USD over the horizon (< 0: it saves)."""
+    """Challenger minus prompting per counted component, USD over the horizon (< 0: it saves).
+
+    Re-training compute is counted with training compute (:data:`DRIVER_GROUPS`).
+    """
     ours = result.component_totals(challenger)
     theirs = result.component_totals("prompting")
-    return {
-        k: ours[k] - theirs[k]
-        for k, counted in zip(COMPONENTS, result.mask, strict=True)
-        if counted
-    }
+    out: dict[str, float] = {}
+    for k, counted in zip(COMPONENTS, result.mask, strict=True):
+        if counted:
+            group = DRIVER_GROUPS.get(k, k)
+            out[group] = out.get(group, 0.0) + ours[k] - theirs[k]
+    return out
 
 
 def _run_rate_saving(result: Result, challenger: Strategy) -> float:
@@ -261,11 +275,8 @@ def _saving_driver(component: str | None, result: Result) -> str:
 def _change_clause(result: Result) -> str:
     cost = result.cost_per_category_change
     planned = bool(np.any(np.asarray(result.params.new_categories) > 0))
-    verb = "costs" if planned else "would cost"
-    return (
-        f"each category change {verb} it {usd(cost['fine_tuning'])} "
-        f"vs {usd(cost['prompting'])} for prompting"
-    )
+    which = "each category change costs" if planned else "a category change would cost"
+    return f"{which} it {usd(cost['fine_tuning'])} vs {usd(cost['prompting'])} for prompting"
 
 
 def verdict(result: Result) -> str:

@@ -12,39 +12,42 @@ def render(result: Result, show_hybrid: bool) -> None:
     """Metrics in one row, then the verdict beside the table of cumulative costs."""
     h = summary.headline(result)
     horizon = h.horizon_months
-    cols = st.columns(4 if show_hybrid else 3)
-    with cols[0]:
+    cols = iter(st.columns(4 if show_hybrid else 3))
+    with next(cols):
         st.metric(
             "Fine-tuning breaks even",
             h.fine_tuning.value,
-            help="First month from which fine-tuning's cumulative cost stays at or below "
-            "prompting's. " + h.fine_tuning.detail.capitalize() + ".",
+            help="The month from which fine-tuning's cumulative cost stays at or below "
+            "prompting's until the horizon.",
         )
         st.caption(h.fine_tuning.detail)
-    i = 1
     if show_hybrid:
-        with cols[1]:
-            st.metric("Hybrid breaks even", h.hybrid.value)
+        with next(cols):
+            st.metric(
+                "Hybrid breaks even",
+                h.hybrid.value,
+                help="The same for the hybrid: tuned model for known categories, prompting for "
+                "new ones until the next batched re-train.",
+            )
             st.caption(h.hybrid.detail)
-        i = 2
-    with cols[i]:
+    with next(cols):
         saved = h.savings_usd["fine_tuning"][horizon]
         st.metric(
-            f"Fine-tuning saves by month {horizon}",
+            f"Savings by month {horizon}",
             summary.usd(saved),
-            help="Prompting's cumulative cost minus fine-tuning's; "
-            "negative: fine-tuning costs more.",
+            help="Prompting's cumulative cost minus fine-tuning's at the horizon; negative: "
+            "fine-tuning costs more.",
         )
-        st.caption("vs prompting, cumulative" if saved >= 0 else "it costs more than prompting")
-    with cols[i + 1]:
+        st.caption("fine-tuning vs prompting" if saved >= 0 else "fine-tuning costs more")
+    with next(cols):
         change = h.cost_per_category_change_usd
         st.metric(
-            "One category change costs",
+            "A category change costs",
             summary.usd(change["fine_tuning"]),
-            help="Fine-tuning: effort, new labels and a re-train on the grown data set. "
-            "Prompting: editing the prompt and its examples.",
+            help="For the fine-tuned model: effort, new labels and a re-train on the grown data "
+            "set. For prompting: editing the prompt and its examples.",
         )
-        st.caption(f"fine-tuning · {summary.usd(change['prompting'])} with prompting")
+        st.caption(f"fine-tuned · {summary.usd(change['prompting'])} prompted")
 
     left, right = st.columns([5, 6])
     with left:
@@ -53,4 +56,4 @@ def render(result: Result, show_hybrid: bool) -> None:
             text += " " + summary.hybrid_verdict(result)
         st.info(text)
     with right:
-        st.dataframe(summary.totals_table(result, show_hybrid), width="stretch")
+        st.table(summary.totals_table(result, show_hybrid))

@@ -392,7 +392,9 @@ def toggles(v: Values) -> bool:
     with cols[1]:
         k = _prime("errors", v["errors"])
         v["errors"] = st.toggle(
-            "Include error cost (quality-adjusted)", key=k, help=_help("errors")
+            "Include error cost",
+            key=k,
+            help=_help("errors") + " Uses the cost of one wrong answer under People & quality.",
         )
     with cols[2]:
         show: bool = st.toggle(
@@ -414,7 +416,7 @@ def scenario_source(ctx: Context) -> None:
         "Starting scenario",
         list(choices),
         key=state.PICK,
-        format_func=lambda stem: f"{stem} ({choices[stem].name})",
+        format_func=ctx.titles.__getitem__,
         on_change=state.reset_to_pick,
         args=(ctx,),
         help="Every file in scenarios/. Changing it resets all inputs to that file.",
@@ -457,28 +459,37 @@ def download(current: Scenario) -> None:
     )
 
 
-GROUPS: tuple[tuple[str, bool], ...] = (
-    ("Workload", True),
-    ("Prompting", False),
-    ("Fine-tuning", False),
-    ("Hybrid", False),
-    ("Category changes", False),
-    ("People & quality", False),
-    ("Scenario name & notes", False),
+GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("workload", "Workload", True),
+    ("prompting", "Prompting", False),
+    ("fine_tuning", "Fine-tuning", False),
+    ("hybrid", "Hybrid", False),
+    ("category_changes", "Category changes", False),
+    ("people", "People & quality", False),
+    ("about", "Scenario name & notes", False),
 )
+"""``(key, title, open at start)`` of each sidebar group; the group's expander key is
+``group.<key>``."""
+
+
+def group_key(key: str) -> str:
+    return f"group.{key}"
 
 
 def sidebar(ctx: Context, v: Values) -> None:
-    """Every input group, each in its own expander."""
+    """Every input group in its own expander. Only open groups run their widgets (a closed
+    group's values stay in ``values``), which keeps each re-run light."""
     renderers: dict[str, Callable[[], None]] = {
-        "Workload": lambda: workload(v),
-        "Prompting": lambda: prompting(v, ctx.catalog),
-        "Fine-tuning": lambda: fine_tuning(v, ctx.catalog),
-        "Hybrid": lambda: hybrid(v),
-        "Category changes": lambda: category_changes(v),
-        "People & quality": lambda: people(v),
-        "Scenario name & notes": lambda: about(v),
+        "workload": lambda: workload(v),
+        "prompting": lambda: prompting(v, ctx.catalog),
+        "fine_tuning": lambda: fine_tuning(v, ctx.catalog),
+        "hybrid": lambda: hybrid(v),
+        "category_changes": lambda: category_changes(v),
+        "people": lambda: people(v),
+        "about": lambda: about(v),
     }
-    for title, expanded in GROUPS:
-        with st.expander(title, expanded=expanded):
-            renderers[title]()
+    for key, title, expanded in GROUPS:
+        box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")
+        if box.open:
+            with box:
+                renderers[key]()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 import streamlit as st
 
@@ -43,7 +43,21 @@ class Context:
 
     catalog: Catalog
     catalog_key: str
-    choices: dict[str, Any]
+    choices: dict[str, Path]
+    """Scenario files by stem."""
+    titles: dict[str, str]
+    """What the picker shows for each stem: the scenario's name."""
+
+
+def context(catalog: Catalog, catalog_key: str) -> Context:
+    choices = data.scenario_choices()
+    titles = {}
+    for stem, path in choices.items():
+        try:
+            titles[stem] = data.load_base(path, catalog, catalog_key).name
+        except InputFileError:
+            titles[stem] = f"{path.name} (has errors)"
+    return Context(catalog, catalog_key, choices, titles)
 
 
 def values() -> dict[str, query.Value]:
