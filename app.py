@@ -24,17 +24,21 @@ except InputFileError as exc:
     st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
     st.stop()
 ctx = state.context(catalog, catalog_key)
-try:
-    state.init(ctx)
-    base = state.base_scenario(ctx)
-except InputFileError as exc:
-    st.error("This scenario file has errors:\n\n```\n" + str(exc) + "\n```")
-    st.stop()
-values = state.values()
-
+state.init(ctx)
 with st.sidebar:
     st.header("Inputs")
     inputs.scenario_source(ctx)
+try:
+    base = state.base_scenario(ctx)
+except InputFileError as exc:
+    st.error(
+        "This scenario file has errors; pick another one or fix the file:\n\n```\n"
+        + str(exc)
+        + "\n```"
+    )
+    st.stop()
+values = state.values(ctx, base)
+with st.sidebar:
     inputs.sidebar(ctx, values)
 
 st.title(str(values["name"]))

@@ -223,6 +223,16 @@ FIELDS: dict[str, QueryField] = {
 }
 """Every scenario field by its short key, in the order the page shows them."""
 
+CALL_STEPS: tuple[float, ...] = (
+    *(m * 10.0**e for e in range(3, 8) for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)),
+    1e8,
+)
+"""Stops of the page's call-volume slider: 1k to 100M calls/month, nine per decade (1-1.5-2-...).
+
+>>> len(CALL_STEPS), CALL_STEPS[:4], CALL_STEPS[-1]
+(46, (1000.0, 1500.0, 2000.0, 2500.0), 100000000.0)
+"""
+
 PLACEHOLDERS: dict[str, float] = {
     # Shown only when the user switches to own GPUs; the page labels them as values to check.
     "ft.tokens_per_s": 2_500.0,  # LoRA on an 8B model, one H100: a few thousand tokens/s

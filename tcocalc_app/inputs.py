@@ -23,11 +23,6 @@ from tcocalc_app.state import Context
 
 Values = dict[str, query.Value]
 
-CALL_STEPS: tuple[float, ...] = (
-    *(m * 10.0**e for e in range(3, 8) for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)),
-    1e8,
-)
-"""The call-volume slider's stops: 1k to 100M calls/month, nine per decade (1-1.5-2-...-7.5)."""
 EXACT_CALLS = "in.calls#exact"
 
 TRAINING_LABELS = {"provider_api": "Provider API", "self_hosted": "Own GPUs"}
@@ -178,7 +173,7 @@ def _calls_from_number() -> None:
 def workload(v: Values) -> None:
     """Volume, growth, categories, peak and the time frame."""
     calls = float(v["calls"])  # type: ignore[arg-type]
-    options = sorted(set(CALL_STEPS) | {calls})
+    options = sorted(set(query.CALL_STEPS) | {calls})
     k = _prime("calls", calls)
     st.select_slider(
         "Calls in month 1 (calls/month)",

@@ -11,6 +11,7 @@ The query string holds ``scenario=<file stem>``, the inputs that differ from tha
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,11 @@ def context(catalog: Catalog, catalog_key: str) -> Context:
     return Context(catalog, catalog_key, choices, titles)
 
 
-def values() -> dict[str, query.Value]:
+def values(ctx: Context | None = None, base: Scenario | None = None) -> dict[str, query.Value]:
+    """The current inputs; loaded from ``base`` first if there are none yet (a session whose
+    starting file had errors until now)."""
+    if not st.session_state.get(VALUES) and base is not None and ctx is not None:
+        load_values(query.flatten(base, ctx.catalog))
     v: dict[str, query.Value] = st.session_state[VALUES]
     return v
 
@@ -95,25 +100,32 @@ def init(ctx: Context) -> None:
             f"(there are: {', '.join(ctx.choices)}); showing {fallback}"
         )
         stem = fallback
-    st.session_state[PICK] = stem
-    base = base_scenario(ctx)
-    decoded = query.decode(params, base, ctx.catalog, reserved=PAGE_PARAMS)
-    warnings.extend(decoded.warnings)
     show_hybrid = True
     if HYBRID_PARAM in params:
         try:
             show_hybrid = query.parse_bool(params[HYBRID_PARAM])
         except query.QueryValueError as exc:
             warnings.append(f"{HYBRID_PARAM}={params[HYBRID_PARAM]} ignored: {exc}")
+    st.session_state[PICK] = stem
     st.session_state[SHOW_HYBRID] = show_hybrid
     st.session_state[URL_WARNINGS] = warnings
     st.session_state[UPLOAD_ERRORS] = []
+    st.session_state[VALUES] = {}
+    try:
+        base = base_scenario(ctx)
+    except InputFileError:
+        return  # the page shows the file's errors; the inputs load once a valid file is picked
+    decoded = query.decode(params, base, ctx.catalog, reserved=PAGE_PARAMS)
+    warnings.extend(decoded.warnings)
     load_values(decoded.values)
 
 
 def reset_to_pick(ctx: Context) -> None:
-    """Callback of the picker and the reset button: the chosen file's values, unchanged."""
-    load_values(query.flatten(base_scenario(ctx), ctx.catalog))
+    """Callback of the picker and the reset button: the chosen file's values, unchanged.
+
+    A file with errors leaves the inputs as they are (the page lists its errors)."""
+    with contextlib.suppress(InputFileError):
+        load_values(query.flatten(base_scenario(ctx), ctx.catalog))
     st.session_state[URL_WARNINGS] = []
     st.session_state[UPLOAD_ERRORS] = []
     st.session_state[UPLOAD_NOTE] = ""
