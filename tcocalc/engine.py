@@ -89,6 +89,31 @@ def compute(p: Params) -> Arr:
     when some fields are ``(n, 1)`` arrays). Axis -3 follows :data:`STRATEGIES`, axis -2
     :data:`COMPONENTS`.
     """
+    shape, series = _component_series(p)
+    return np.stack(
+        [np.stack([np.broadcast_to(x, shape) for x in s], axis=-2) for s in series],
+        axis=-3,
+    )
+
+
+def compute_totals(p: Params) -> Arr:
+    """Monthly totals of the components the toggles include: shape ``(..., 3, H)``, USD/month.
+
+    Equal to ``compute(p)[..., component_mask(...), :].sum(axis=-2)``, without materialising every
+    component of every variant (10,000 Monte Carlo draws x 120 months would be 200 MB).
+    """
+    shape, series = _component_series(p)
+    mask = component_mask(p.include_engineering, p.include_error_cost)
+    out = np.zeros((*shape[:-1], len(series), shape[-1]))
+    for i, components in enumerate(series):
+        for included, x in zip(mask, components, strict=True):
+            if included:
+                out[..., i, :] += x
+    return out
+
+
+def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
+    """The broadcast shape ``(..., H)`` and the 7 component series of each of the 3 strategies."""
     months = c.months_of(p.horizon_months)
     calls = c.calls_per_month(p.monthly_calls, p.monthly_growth_pct, months)
     rate = p.engineer_usd_per_hour
@@ -166,18 +191,21 @@ def compute(p: Params) -> Arr:
     def inference(ft_share: Arr) -> Arr:
         """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
         serving_calls = calls * ft_share
+        tokens_and_hosting = (
+            serving_calls * f_per_call
+            + calls * (1.0 - ft_share) * p_per_call
+            + c.hourly_usd(p.f_hosting_usd_per_hour, live)
+        )
+        if not p.is_dedicated:
+            # No replica is billed: skip sizing them (a third of the time of a large batch).
+            return tokens_and_hosting
         replicas = c.replicas_needed(
             serving_calls,
             p.peak_to_average_ratio,
             p.f_calls_per_second_per_replica,
             p.f_min_replicas,
         )
-        return (
-            serving_calls * f_per_call
-            + calls * (1.0 - ft_share) * p_per_call
-            + c.hourly_usd(p.f_hosting_usd_per_hour, live)
-            + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
-        )
+        return tokens_and_hosting + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
 
     def errors(ft_share: Arr) -> Arr:
         accuracy = ft_share * p.f_accuracy + (1.0 - ft_share) * p.p_accuracy
@@ -238,10 +266,7 @@ def compute(p: Params) -> Arr:
         errors(h_share),
     ]
 
-    return np.stack(
-        [np.stack([full(x) for x in s], axis=-2) for s in (prompting, fine_tuning, hybrid)],
-        axis=-3,
-    )
+    return shape, [prompting, fine_tuning, hybrid]
 
 
 def _every(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
