@@ -48,22 +48,6 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
     return seen
 
 
-@pytest.fixture
-def simple_charts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the page's tcocalc.charts is merged: stand-in builders with the same signature."""
-    try:
-        import tcocalc.charts  # noqa: F401
-    except ModuleNotFoundError:
-        import plotly.graph_objects as go
-
-        def builder(result: Any) -> go.Figure:
-            return go.Figure(go.Scatter(y=result.cumulative[0].tolist()))
-
-        monkeypatch.setattr(
-            images, "chart_builders", lambda: {name: builder for name in images.CHARTS}
-        )
-
-
 def run() -> AppTest:
     at = AppTest.from_string(SCRIPT, default_timeout=60).run()
     assert not at.exception, at.exception
@@ -71,7 +55,7 @@ def run() -> AppTest:
 
 
 def test_buttons_exist_and_build_nothing_until_clicked(
-    deferred: dict[str, dict[str, Any]], simple_charts: None, monkeypatch: pytest.MonkeyPatch
+    deferred: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[str] = []
     from tcocalc.export import data, deck
@@ -89,7 +73,7 @@ def test_buttons_exist_and_build_nothing_until_clicked(
         "Monthly table (CSV)",
         "Scenario file (YAML)",
     ]
-    assert labels[4:] == ["PNG", "SVG"] * len(images.CHARTS)
+    assert labels[4:] == ["PNG", "SVG"] * len(images.CHART_TITLES)
     assert built == [], "a rerun (a slider move) must not build the deck or the workbook"
     stem = "customer-support-classifier-article"
     assert {f"{stem}-tco.pptx", f"{stem}-tco.xlsx", f"{stem}-tco.csv", f"{stem}-tco.yaml"} <= set(
@@ -97,9 +81,7 @@ def test_buttons_exist_and_build_nothing_until_clicked(
     )
 
 
-def test_downloads_yield_files_of_the_right_type(
-    deferred: dict[str, dict[str, Any]], simple_charts: None
-) -> None:
+def test_downloads_yield_files_of_the_right_type(deferred: dict[str, dict[str, Any]]) -> None:
     run()
     stem = "customer-support-classifier-article"
     pptx = deferred[f"{stem}-tco.pptx"]
@@ -123,11 +105,11 @@ def test_downloads_yield_files_of_the_right_type(
     assert zipfile.ZipFile(io.BytesIO(pptx["callable"]())).testzip() is None
 
 
-def test_image_downloads(deferred: dict[str, dict[str, Any]], simple_charts: None) -> None:
+def test_image_downloads(deferred: dict[str, dict[str, Any]]) -> None:
     chromium()
     run()
     stem = "customer-support-classifier-article"
-    for name in images.CHARTS:
+    for name in images.CHART_TITLES:
         png = deferred[f"{stem}-{name}.png"]
         assert png["mimetype"] == "image/png"
         assert png_size(png["callable"]()) == (1920, 1080)
@@ -136,9 +118,7 @@ def test_image_downloads(deferred: dict[str, dict[str, Any]], simple_charts: Non
         assert ET.fromstring(svg["callable"]()).tag.endswith("svg")
 
 
-def test_without_chromium_the_tab_says_how_to_install_it(
-    monkeypatch: pytest.MonkeyPatch, simple_charts: None
-) -> None:
+def test_without_chromium_the_tab_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = run()
     assert any("apt-get install chromium" in i.value for i in at.info)

@@ -68,7 +68,6 @@ def test_export_images_without_chromium(
 
 
 def test_export_images(tmp_path: Path) -> None:
-    pytest.importorskip("tcocalc.charts", reason="the page's chart builders are not merged yet")
     chromium()
     args = ["export", str(DEFAULT_SCENARIO), *PRICING]
     assert main([*args, "--png", str(tmp_path / "png"), "--svg", str(tmp_path / "svg")]) == 0

@@ -1,16 +1,19 @@
-"""What every export says the same way: the verdict, the checkpoint months, file names, money."""
+"""What every export says the way the page says it: the verdict, checkpoint months, money, names.
+
+The words and the formats come from :mod:`tcocalc.summary` and the file names from
+:mod:`tcocalc.charts` (the page's camera button), so a slide, a workbook and the page agree.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from tcocalc import summary
+from tcocalc.charts import slug
 
 if TYPE_CHECKING:
     from tcocalc.engine import Result
     from tcocalc.scenario import Scenario
-
-CHECKPOINT_MONTHS = (12, 24, 36)
-"""Months at which the totals are quoted, with the horizon (those past the horizon are dropped)."""
 
 CHALLENGERS = ("fine_tuning", "hybrid")
 
@@ -21,47 +24,34 @@ def checkpoints(horizon_months: int) -> list[int]:
     >>> checkpoints(60), checkpoints(24), checkpoints(6)
     ([12, 24, 36, 60], [12, 24], [6])
     """
-    return sorted({m for m in (*CHECKPOINT_MONTHS, horizon_months) if m <= horizon_months})
+    return list(summary.checkpoints(horizon_months))
+
+
+def usd(amount: float) -> str:
+    """Dollars as the page writes them: ``$12,345``, ``-$1,200``, ``$1.23M``.
+
+    >>> usd(12345.4), usd(-1200.0), usd(1_234_567)
+    ('$12,345', '-$1,200', '$1.23M')
+    """
+    return summary.usd(amount)
 
 
 def verdict_sentences(result: Result) -> list[str]:
-    """The answer: a sentence on fine-tuning, then one on the hybrid."""
-    ft, hy = result.fine_tuning_breakeven, result.hybrid_breakeven
-    return [f"Fine-tuning {ft.describe()}.", f"Hybrid {hy.describe()}."]
+    """The page's verdict: a sentence on fine-tuning, then one on the hybrid."""
+    return [summary.verdict(result), summary.hybrid_verdict(result)]
 
 
 def verdict(result: Result) -> str:
-    """The answer in one line of text (both sentences)."""
+    """The verdict in one line of text (both sentences)."""
     return " ".join(verdict_sentences(result))
 
 
-def usd(value: float) -> str:
-    """Whole dollars for people: ``$12,345`` (``-$1,200`` below zero).
-
-    >>> usd(12345.4), usd(-1200.0), usd(0.4)
-    ('$12,345', '-$1,200', '$0')
-    """
-    rounded = round(value)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,.0f}"
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form of a scenario name.
-
-    >>> slug("Customer support classifier (article)")
-    'customer-support-classifier-article'
-    """
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:60].rstrip("-") or "scenario"
-
-
 def export_filename(scenario: Scenario, extension: str, suffix: str = "") -> str:
-    """``customer-support-classifier-article-tco.pptx``; ``suffix`` names a chart image.
+    """``customer-support-classifier-article-tco.pptx``; ``suffix`` names a chart image, as the
+    page's camera button does (``...-cumulative-cost.png``).
 
     >>> from tcocalc.params import _example
-    >>> export_filename(_example(), "png", "cumulative")
-    'doctest-cumulative.png'
+    >>> export_filename(_example(), "png", "cumulative-cost")
+    'doctest-cumulative-cost.png'
     """
-    base = slug(scenario.name)
-    return f"{base}-{suffix or 'tco'}.{extension}"
+    return f"{slug(scenario.name)}-{suffix or 'tco'}.{extension}"

@@ -208,24 +208,18 @@ def figure_svg(figure: go.Figure | Mapping[str, Any]) -> bytes:
 
 FigureBuilder = Callable[["Result"], "go.Figure"]
 
-CHARTS: dict[str, str] = {
-    "cumulative-cost": "cumulative_cost",
-    "monthly-cost": "monthly_cost",
-}
-"""The page's charts: file-name stem -> builder in :mod:`tcocalc.charts` (``result -> Figure``).
-The stems are those the page's own camera button uses."""
 CHART_TITLES = {
     "cumulative-cost": "Cumulative cost",
     "monthly-cost": "Monthly cost by component",
 }
+"""The page's charts by file-name stem (the stems its own camera button uses)."""
 
 
 def chart_builders() -> dict[str, FigureBuilder]:
-    """The page's chart builders by file-name stem."""
-    import importlib
+    """The page's chart builders (:mod:`tcocalc.charts`, ``result -> Figure``) by file-name stem."""
+    from tcocalc import charts
 
-    charts = importlib.import_module("tcocalc.charts")
-    return {stem: getattr(charts, name) for stem, name in CHARTS.items()}
+    return {"cumulative-cost": charts.cumulative_cost, "monthly-cost": charts.monthly_cost}
 
 
 def chart_images(result: Result, fmt: ImageFormat) -> dict[str, bytes]:
