@@ -84,7 +84,7 @@ ROW_PADDING_IN = 0.1  # cell margins, top + bottom
 LINE_IN = TABLE_FONT_PT * 1.2 / 72
 CHARS_PER_IN = 15.0  # Arial 10.5 pt sets ~16 characters of prose per inch; a little slack
 INPUT_COLUMNS_IN = (3.7, 2.0, 1.55, 4.88)
-PRICE_COLUMNS_IN = (1.95, 1.7, 1.85, 0.85, 2.2, 2.5, 1.08)
+PRICE_COLUMNS_IN = (1.85, 1.6, 1.75, 0.75, 2.05, 3.05, 1.08)
 
 
 def deck_pptx(result: Result, catalog: Catalog, *, today: dt.date | None = None) -> bytes:
@@ -910,12 +910,14 @@ def paginate(
 
 
 def _price(value: float) -> str:
-    """A unit price with at least cents and at most six decimals.
+    """A unit price with at least cents and at most four decimals (three digits if smaller).
 
-    >>> _price(0.4), _price(5), _price(0.075), _price(1234.5)
-    ('0.40', '5.00', '0.075', '1,234.50')
+    >>> _price(0.4), _price(5), _price(0.075), _price(1234.5), _price(0.1222222), _price(3e-6)
+    ('0.40', '5.00', '0.075', '1,234.50', '0.1222', '3e-06')
     """
-    text = f"{value:,.6f}".rstrip("0")
+    if 0 < abs(value) < 0.00005:
+        return f"{value:.3g}"
+    text = f"{value:,.4f}".rstrip("0")
     decimals = len(text.split(".")[1])
     return text + "0" * max(0, 2 - decimals)
 
