@@ -18,6 +18,7 @@ from tcocalc import costs as c
 
 if TYPE_CHECKING:
     from tcocalc.catalog import Catalog
+    from tcocalc.engine import Strategy
     from tcocalc.params import Params
     from tcocalc.scenario import Scenario
 
@@ -86,10 +87,8 @@ def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> Break
     ahead = diff <= 1e-6
     first = int(np.argmax(ahead)) + 1 if ahead.any() else None
     behind = np.nonzero(~ahead)[0]
-    durable: int | None
-    if not ahead[-1]:
-        durable = None
-    else:
+    durable: int | None = None
+    if ahead[-1]:
         durable = int(behind[-1]) + 2 if behind.size else 1
     changes = tuple(int(i) + 1 for i in np.nonzero(ahead[1:] != ahead[:-1])[0] + 1)
     estimate: int | None = None
@@ -123,7 +122,7 @@ def first_breakeven_months(prompting_cum: Arr, challenger_cum: Arr) -> npt.NDArr
 
 def horizon_difference(params: Params, challenger_index: int = 1) -> Arr:
     """Challenger minus prompting, cumulative USD at the horizon, over the variants of ``params``."""
-    from tcocalc.engine import compute, component_mask
+    from tcocalc.engine import component_mask, compute
 
     comp = compute(params)
     mask = component_mask(params.include_engineering, params.include_error_cost)
@@ -145,7 +144,11 @@ MAX_VOLUME = 1e10
 
 
 def breakeven_volume(
-    scenario: Scenario, catalog: Catalog, challenger: str = "fine_tuning", *, grid_points: int = 241
+    scenario: Scenario,
+    catalog: Catalog,
+    challenger: Strategy = "fine_tuning",
+    *,
+    grid_points: int = 241,
 ) -> BreakEvenVolume:
     """The steady monthly call volume (no growth) above which the challenger is at or below
     prompting's cumulative cost at the horizon; solved on a log grid, then refined by bisection
@@ -154,7 +157,7 @@ def breakeven_volume(
     from tcocalc.engine import STRATEGIES
     from tcocalc.params import resolve
 
-    index = STRATEGIES.index(challenger)  # type: ignore[arg-type]
+    index = STRATEGIES.index(challenger)
     base = resolve(scenario, catalog).with_values(monthly_growth_pct=0.0)
 
     def diff_at(volumes: Arr) -> Arr:
@@ -184,30 +187,23 @@ def category_change_costs(params: Params, scenario: Scenario) -> dict[str, float
 
     Prompting: hours to change the prompt + examples for the new categories. Fine-tuning: hours
     per change + labeled examples for the new categories + one re-training run on the grown set.
-    People's time counts only when the scenario includes engineering.
+    People's time counts only when the scenario includes engineering. (With varied parameters,
+    their means are used.)
     """
-    k = scenario.category_changes.new_categories_per_change or 1
-    people = 1.0 if params.include_engineering else 0.0
+
+    def m(x: c.Num) -> float:
+        return float(np.mean(x))
+
     p = params
-    rate = float(np.mean(p.engineer_usd_per_hour))
-    prompting = people * float(c.people_usd(np.mean(p.p_hours_per_category_change), rate)) + float(
-        c.labeling_usd(k * np.mean(p.p_examples_per_new_category), np.mean(p.p_usd_per_labeled_example))
+    k = scenario.category_changes.new_categories_per_change or 1
+    rate = m(p.engineer_usd_per_hour) if p.include_engineering else 0.0
+    prompting = m(c.people_usd(m(p.p_hours_per_category_change), rate)) + m(
+        c.labeling_usd(k * m(p.p_examples_per_new_category), m(p.p_usd_per_labeled_example))
     )
-    examples = np.mean(p.f_training_examples) + k * np.mean(p.f_examples_per_new_category)
-    retrain = float(
-        c.training_run_usd(
-            examples * np.mean(p.f_tokens_per_example),
-            np.mean(p.f_epochs),
-            np.mean(p.f_usd_per_training_token),
-        )
+    examples = m(p.f_training_examples) + k * m(p.f_examples_per_new_category)
+    retrain = c.training_run_usd(
+        examples * m(p.f_tokens_per_example), m(p.f_epochs), m(p.f_usd_per_training_token)
     )
-    fine_tuning = (
-        people * float(c.people_usd(np.mean(p.f_hours_per_category_change), rate))
-        + float(
-            c.labeling_usd(
-                k * np.mean(p.f_examples_per_new_category), np.mean(p.f_usd_per_labeled_example)
-            )
-        )
-        + retrain
-    )
-    return {"prompting": prompting, "fine_tuning": fine_tuning}
+    labels = c.labeling_usd(k * m(p.f_examples_per_new_category), m(p.f_usd_per_labeled_example))
+    people = c.people_usd(m(p.f_hours_per_category_change), rate)
+    return {"prompting": prompting, "fine_tuning": m(people) + m(labels) + m(retrain)}

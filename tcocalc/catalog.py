@@ -65,7 +65,8 @@ class LlmModel(_Entry):
     usd_per_1m_input_tokens: UsdPer1M = Field(description="USD per 1M input (prompt) tokens.")
     usd_per_1m_output_tokens: UsdPer1M = Field(description="USD per 1M output tokens.")
     open_weights: bool = Field(
-        default=False, description="Weights are public, so LoRA adapters can be trained on own GPUs."
+        default=False,
+        description="Weights are public, so LoRA adapters can be trained on own GPUs.",
     )
     serverless_lora: bool = Field(
         default=False,
@@ -157,7 +158,9 @@ class UnknownIdError(LookupError):
         self.kind = kind
         self.wanted = wanted
         self.suggestions = closest(wanted, known)
-        hint = f"; did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
+        hint = (
+            f"; did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
+        )
         super().__init__(f"unknown {kind} {wanted!r}{hint}")
 
 
@@ -258,7 +261,9 @@ class Catalog(BaseModel):
                 for key, entry in entries.items():
                     if key in target:
                         first = owner[(section, key)]
-                        clashes.append((name, f"{section}.{key}", f"duplicate id, already in {first}"))
+                        clashes.append(
+                            (name, f"{section}.{key}", f"duplicate id, already in {first}")
+                        )
                         continue
                     target[key] = entry  # type: ignore[assignment]
                     owner[(section, key)] = name

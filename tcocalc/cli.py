@@ -61,8 +61,9 @@ def report_json(result: Any, volume: Any) -> dict[str, Any]:
         "totals_usd": {
             s: {str(m): round(result.total(s, m), 2) for m in checkpoints} for s in STRATEGIES
         },
-        "components_usd": {s: {k: round(v, 2) for k, v in result.component_totals(s).items()}
-                           for s in STRATEGIES},
+        "components_usd": {
+            s: {k: round(v, 2) for k, v in result.component_totals(s).items()} for s in STRATEGIES
+        },
         "breakeven": {
             "fine_tuning": be(result.fine_tuning_breakeven),
             "hybrid": be(result.hybrid_breakeven),
@@ -94,13 +95,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     checkpoints = sorted({m for m in (12, 24, 36, h) if m <= h})
     print(f"{scenario.name} — {h} months, USD")
     toggles = []
-    toggles.append("engineering " + ("included" if result.params.include_engineering else "excluded"))
+    toggles.append(
+        "engineering " + ("included" if result.params.include_engineering else "excluded")
+    )
     toggles.append("error cost " + ("included" if result.params.include_error_cost else "excluded"))
     print("(" + ", ".join(toggles) + ")\n")
     header = f"{'cumulative cost':<22}" + "".join(f"{'month ' + str(m):>14}" for m in checkpoints)
     print(header)
     for s in STRATEGIES:
-        print(f"{STRATEGY_LABELS[s]:<22}" + "".join(f"{result.total(s, m):>14,.0f}" for m in checkpoints))
+        print(
+            f"{STRATEGY_LABELS[s]:<22}"
+            + "".join(f"{result.total(s, m):>14,.0f}" for m in checkpoints)
+        )
     print()
     print(f"{'component (horizon)':<22}" + "".join(f"{STRATEGY_LABELS[s]:>14}" for s in STRATEGIES))
     for k in COMPONENTS:

@@ -70,7 +70,7 @@ def token_inference_usd(
 ) -> Arr:
     """Per-token API bill: ``calls x (in x price_in + out x price_out) / 1M`` (USD/month).
 
-    >>> float(token_inference_usd(np.array(100_000.0), 1150, 25, 0.40, 1.60)[()])
+    >>> round(float(token_inference_usd(np.array(100_000.0), 1150, 25, 0.40, 1.60)[()]), 9)
     50.0
     """
     usd_per_call = (
@@ -130,7 +130,7 @@ def training_run_usd(
     GPUs ``usd_per_gpu_hour / (tokens_per_second_per_gpu x 3600)`` (see
     :func:`usd_per_training_token_on_gpus`).
 
-    >>> float(training_run_usd(10_000_000, 4, 5.0 / 1e6))
+    >>> round(float(training_run_usd(10_000_000, 4, 5.0 / 1e6)), 9)
     200.0
     """
     return np.asarray(dataset_tokens, dtype=np.float64) * epochs * usd_per_training_token * runs
@@ -139,7 +139,7 @@ def training_run_usd(
 def usd_per_training_token_on_gpus(usd_per_gpu_hour: Num, tokens_per_second_per_gpu: Num) -> Num:
     """USD to push one token through one epoch on rented GPUs (the GPU count only sets wall time).
 
-    >>> round(usd_per_training_token_on_gpus(3.6, 1000.0) * 1e6, 6)
+    >>> round(float(usd_per_training_token_on_gpus(3.6, 1000.0)) * 1e6, 6)
     1.0
     """
     return np.asarray(usd_per_gpu_hour) / (np.asarray(tokens_per_second_per_gpu) * 3600.0)
@@ -148,7 +148,7 @@ def usd_per_training_token_on_gpus(usd_per_gpu_hour: Num, tokens_per_second_per_
 def error_usd(calls: Arr, accuracy: Num, usd_per_wrong_answer: Num) -> Arr:
     """Wrong answers: ``calls x (1 - accuracy) x USD per wrong answer`` (USD/month).
 
-    >>> float(error_usd(np.array(1000.0), 0.88, 2.0)[()])
+    >>> round(float(error_usd(np.array(1000.0), 0.88, 2.0)[()]), 9)
     240.0
     """
     return calls * (1.0 - np.asarray(accuracy)) * usd_per_wrong_answer

@@ -22,7 +22,7 @@ Components (USD per month; a strategy's total is their sum and nothing else)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -109,7 +109,10 @@ def compute(p: Params) -> Arr:
         p.p_usd_per_1m_input_tokens,
         p.p_usd_per_1m_output_tokens,
     )
-    p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event
+    p_moves = np.asarray(p.prompt_migration, dtype=bool)
+    p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
+        p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
+    )
     p_change_labels = c.labeling_usd(
         new_cats * p.p_examples_per_new_category, p.p_usd_per_labeled_example
     )
@@ -217,6 +220,7 @@ def compute(p: Params) -> Arr:
     h_hours = (
         _at_month(np.asarray(p.f_build_hours) + p.p_build_hours, months, 1.0)
         + np.where(has_event, p.p_hours_per_category_change, 0.0)
+        + np.where(p_moves, p.p_hours_per_model_migration, 0.0)
         + np.where(h_batch_runs, p.f_hours_per_category_change, 0.0)
         + np.where(h_runs & ~h_batch_runs, p.f_hours_per_retrain, 0.0)
     )
@@ -264,7 +268,6 @@ class Result:
     params: Params
     components: Arr
     warnings: tuple[str, ...] = ()
-    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def horizon_months(self) -> int:
@@ -349,7 +352,7 @@ def project(scenario: Scenario, catalog: Catalog) -> Result:
     """
     params = resolve(scenario, catalog)
     warnings = tuple(
-        (f"month {m}: " if m >= 1 else "before month 1: ") + msg
-        for m, msg in end_of_availability(scenario, catalog)
+        (f"month {e.month}: " if e.month >= 1 else "before month 1: ") + e.message
+        for e in end_of_availability(scenario, catalog)
     )
     return Result(scenario=scenario, params=params, components=compute(params), warnings=warnings)

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -110,7 +110,11 @@ class Document:
 def _check_text(raw: bytes, name: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise InputFileError(
-            [Problem(name, 1, 1, "", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+            [
+                Problem(
+                    name, 1, 1, "", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                )
+            ]
         )
     if b"\x00" in raw:
         raise InputFileError([Problem(name, 1, 1, "", "binary data (NUL bytes), not YAML text")])
@@ -214,12 +218,75 @@ def parse_yaml(raw: bytes | str, name: str) -> Document:
         raise InputFileError([Problem(name, 1, 1, "", "the file is empty")])
     if not isinstance(data, CommentedMap):
         raise InputFileError(
-            [Problem(name, 1, 1, "", f"expected a mapping of keys to values, got {type(data).__name__}")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"expected a mapping of keys to values, got {type(data).__name__}",
+                )
+            ]
         )
     return Document(name, data)
 
 
-def validation_problems(doc: Document, error: ValidationError) -> list[Problem]:
+RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
+def allowed_range(model: type[BaseModel], loc: Iterable[int | str]) -> str | None:
+    """The bounds pydantic enforces on the field at ``loc``, as text (``from 0 to 120``).
+
+    >>> from tcocalc.scenario import Scenario
+    >>> allowed_range(Scenario, ("horizon_months",))
+    'from 1 to 120'
+    """
+    tp: Any = model
+    info = None
+    for part in loc:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if isinstance(part, str) and part in tp.model_fields:
+                info = tp.model_fields[part]
+                tp = info.annotation
+            continue
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if get_origin(tp) is dict:
+            tp, info = args[-1], None
+        elif get_origin(tp) in (tuple, list):
+            tp, info = args[0], None
+        elif args:  # a union of models: the loc part is the discriminator's value
+            tagged = [
+                a
+                for a in args
+                if isinstance(a, type)
+                and issubclass(a, BaseModel)
+                and "kind" in a.model_fields
+                and a.model_fields["kind"].default == part
+            ]
+            if tagged:
+                tp = tagged[0]
+    if info is None:
+        return None
+    bounds = {
+        type(m).__name__: getattr(m, type(m).__name__.lower())
+        for m in info.metadata
+        if type(m).__name__ in ("Ge", "Gt", "Le", "Lt")
+    }
+    if not bounds:
+        return None
+
+    def num(x: float) -> str:
+        return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+    if "Ge" in bounds and "Le" in bounds:
+        return f"from {num(bounds['Ge'])} to {num(bounds['Le'])}"
+    words = {"Ge": "at least", "Gt": "above", "Le": "at most", "Lt": "below"}
+    return " and ".join(f"{words[k]} {num(v)}" for k, v in bounds.items())
+
+
+def validation_problems(
+    doc: Document, error: ValidationError, model: type[BaseModel] | None = None
+) -> list[Problem]:
     """Turn pydantic's errors into located problems, in file order."""
     problems = []
     for err in error.errors(include_url=False):
@@ -227,6 +294,10 @@ def validation_problems(doc: Document, error: ValidationError) -> list[Problem]:
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `tcocalc schema`)"
+        elif err["type"] in RANGE_ERRORS and model is not None:
+            allowed = allowed_range(model, err["loc"])
+            if allowed:
+                message = f"{message} (allowed: {allowed}; got {err['input']!r})"
         problems.append(Problem(doc.name, line, col, ".".join(shown), message))
     return sorted(problems, key=lambda p: (p.line, p.column))
 
@@ -235,7 +306,7 @@ def _validate(model: type[M], doc: Document, error_type: type[InputFileError]) -
     try:
         return model.model_validate(_plain(doc.data))
     except ValidationError as exc:
-        raise error_type(validation_problems(doc, exc)) from None
+        raise error_type(validation_problems(doc, exc, model)) from None
 
 
 def _plain(node: Any) -> Any:
@@ -260,7 +331,11 @@ def read_bytes(path: Path, name: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputFileError(
-                [Problem(name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+                [
+                    Problem(
+                        name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                    )
+                ]
             )
         return path.read_bytes()
     except OSError as exc:
@@ -338,7 +413,11 @@ def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | Non
 
     name = doc.name if doc else scenario.name
     problems: list[Problem] = []
-    lookups = {"model": catalog.model, "gpu": catalog.gpu_offer, "labeling": catalog.labeling_method}
+    lookups = {
+        "model": catalog.model,
+        "gpu": catalog.gpu_offer,
+        "labeling": catalog.labeling_method,
+    }
     for path in REFERENCE_FIELDS:
         node: Any = scenario
         for part in path:
@@ -398,6 +477,6 @@ def dump_scenario(scenario: Scenario) -> str:
     out = io.StringIO()
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = False
-    y.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     y.dump(data, out)
     return out.getvalue()

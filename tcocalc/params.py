@@ -56,6 +56,7 @@ class Params:
     p_maintenance_hours_per_month: Num
     p_hours_per_category_change: Num
     p_examples_per_new_category: Num
+    p_hours_per_model_migration: Num
     p_accuracy: Num
     # Fine-tuning: data and training
     f_training_examples: Num
@@ -90,6 +91,8 @@ class Params:
     """New categories arriving in each month, shape (H,) (or (n, H) to vary it)."""
     forced_migration: npt.NDArray[np.bool_] = field(repr=False)
     """True in the month a model or its fine-tuning ends and the tuned model must be rebuilt."""
+    prompt_migration: npt.NDArray[np.bool_] = field(repr=False)
+    """True in the month the prompted model is retired and the prompt moves to a successor."""
     include_engineering: bool = True
     include_error_cost: bool = False
 
@@ -103,9 +106,7 @@ class Params:
 
 
 NUMERIC_FIELDS: tuple[str, ...] = tuple(
-    f.name
-    for f in dataclasses.fields(Params)
-    if f.type == "Num"
+    f.name for f in dataclasses.fields(Params) if f.type == "Num"
 )
 """Fields that may be varied (scalars or ``(n, 1)`` arrays)."""
 
@@ -142,32 +143,81 @@ def month_of_date(start: dt.date, day: dt.date) -> int:
     return (day.year - start.year) * 12 + (day.month - start.month) + 1 + (day.day < start.day) * -1
 
 
-def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[tuple[int, str]]:
-    """``(month, message)`` for each end date of the fine-tuned model's provider within the horizon.
+@dataclass(frozen=True)
+class EndOfAvailability:
+    """A model, or its fine-tuning, that ends within the horizon (``month`` 0: before month 1)."""
 
-    Dates before month 1 are reported with month 0: the scenario cannot be built as described.
+    month: int
+    strategy: str
+    """``prompting`` (the prompted model is retired) or ``fine_tuning`` (the tuned model must be
+    rebuilt elsewhere)."""
+    message: str
+
+
+def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvailability]:
+    """Each end date within the horizon that forces a migration, at most one per strategy part.
+
+    Prompting migrates when its model is retired. The fine-tuned model migrates at the earliest of:
+    its provider stops serving the base model, or stops accepting fine-tuning jobs (it can no longer
+    be re-trained there). A date before month 1 means the scenario cannot be run as described.
     """
-    found: list[tuple[int, str]] = []
+    found: list[EndOfAvailability] = []
+    horizon, start = scenario.horizon_months, scenario.start_date
+
+    def earliest(ends: list[tuple[dt.date, str, str | None]], strategy: str) -> None:
+        if not ends:
+            return
+        day, what, successor = min(ends, key=lambda e: e[0])
+        month = month_of_date(start, day)
+        if month <= horizon:
+            then = f"; migrate to {successor}" if successor else ""
+            found.append(EndOfAvailability(max(month, 0), strategy, what + then))
+
+    prompted = catalog.model(scenario.prompting.model)
+    if prompted.available_until is not None:
+        earliest(
+            [
+                (
+                    prompted.available_until,
+                    f"{scenario.prompting.model} is retired after {prompted.available_until}",
+                    prompted.successor,
+                )
+            ],
+            "prompting",
+        )
     ft = scenario.fine_tuning
-    ids: list[tuple[str, bool]] = []
+    ends: list[tuple[dt.date, str, str | None]] = []
     if isinstance(ft.training, ProviderTraining):
-        ids.append((ft.training.model, True))
-    if isinstance(ft.serving, ServerlessLoraServing):
-        ids.append((ft.serving.model, False))
-    for model_id, tuned_there in ids:
-        model = catalog.model(model_id)
-        ends: list[tuple[dt.date, str]] = []
+        model = catalog.model(ft.training.model)
         if model.available_until is not None:
-            ends.append((model.available_until, f"{model_id} is served until {model.available_until}"))
-        if tuned_there and model.fine_tuning and model.fine_tuning.training_available_until:
+            ends.append(
+                (
+                    model.available_until,
+                    f"{ft.training.model} (and its fine-tunes) is retired after "
+                    f"{model.available_until}",
+                    model.successor,
+                )
+            )
+        if model.fine_tuning and model.fine_tuning.training_available_until:
             until = model.fine_tuning.training_available_until
-            ends.append((until, f"new fine-tuning jobs on {model_id} end on {until}"))
-        for day, what in ends:
-            month = month_of_date(scenario.start_date, day)
-            if month > scenario.horizon_months:
-                continue
-            successor = f"; migrate to {model.successor}" if model.successor else ""
-            found.append((max(month, 0), what + successor))
+            ends.append(
+                (
+                    until,
+                    f"new fine-tuning jobs on {ft.training.model} end after {until}",
+                    model.successor,
+                )
+            )
+    if isinstance(ft.serving, ServerlessLoraServing):
+        base = catalog.model(ft.serving.model)
+        if base.available_until is not None:
+            ends.append(
+                (
+                    base.available_until,
+                    f"{ft.serving.model} (LoRA base) is retired after {base.available_until}",
+                    base.successor,
+                )
+            )
+    earliest(ends, "fine_tuning")
     return found
 
 
@@ -214,7 +264,9 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         base = catalog.model(f.serving.model)
         f_in, f_out = base.usd_per_1m_input_tokens, base.usd_per_1m_output_tokens
     elif isinstance(f.serving, DedicatedServing):
-        replica_usd_h = f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
+        replica_usd_h = (
+            f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
+        )
         per_replica = f.serving.calls_per_second_per_replica
         min_replicas = float(f.serving.min_replicas)
 
@@ -223,9 +275,10 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         share = 1.0 / s.workload.categories
 
     migration = np.zeros(s.horizon_months, dtype=bool)
-    for month, _ in end_of_availability(s, catalog):
-        if month >= 1:
-            migration[month - 1] = True
+    p_migration = np.zeros(s.horizon_months, dtype=bool)
+    for end in end_of_availability(s, catalog):
+        if end.month >= 1:
+            (migration if end.strategy == "fine_tuning" else p_migration)[end.month - 1] = True
 
     return Params(
         horizon_months=s.horizon_months,
@@ -271,6 +324,8 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         h_retrain_every_months=s.hybrid.retrain_every_months,
         new_categories=category_events(s),
         forced_migration=migration,
+        prompt_migration=p_migration,
+        p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,
     )

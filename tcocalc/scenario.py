@@ -60,6 +60,12 @@ class Prompting(_Frozen):
     examples_per_new_category: int = Field(
         default=0, ge=0, le=100_000, description="Labeled examples added per new category (count)."
     )
+    hours_per_model_migration: float = Field(
+        default=4.0,
+        ge=0,
+        le=2_000,
+        description="Hours to re-test the prompt on a successor when the model is retired.",
+    )
     accuracy: float = Field(ge=0, le=1, description="Share of correct answers (fraction 0-1).")
 
 

@@ -1,0 +1,37 @@
+"""Benchmarks: `make bench` (= python -m bench [NAME ...]). Medians, and ratios against a baseline
+measured in the same process, so the figures mean something on a busy or slow machine."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def median_seconds(fn: Callable[[], object], *, repeat: int = 50, warmup: int = 3) -> float:
+    """Median wall time of ``fn()`` over ``repeat`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(
+    name: str,
+    seconds: float,
+    target: float | None = None,
+    baseline: float | None = None,
+    baseline_name: str = "baseline",
+) -> None:
+    """Print one benchmark line: median, target, and ratio against the baseline."""
+    parts = [f"{name:<46} median {seconds * 1e3:9.3f} ms"]
+    if target is not None:
+        verdict = "ok" if seconds <= target else "OVER"
+        parts.append(f"target {target * 1e3:7.1f} ms {verdict:>4}")
+    if baseline:
+        parts.append(f"{seconds / baseline:7.1f}x {baseline_name} ({baseline * 1e3:.3f} ms)")
+    print("  ".join(parts), flush=True)

@@ -1,0 +1,85 @@
+"""Engine speed: one projection, the break-even volume solve, loading every shipped YAML file."""
+
+from __future__ import annotations
+
+import numpy as np
+from ruamel.yaml import YAML
+
+from bench import median_seconds, report
+from tcocalc.breakeven import breakeven_volume
+from tcocalc.engine import project
+from tcocalc.loader import (
+    DEFAULT_SCENARIO,
+    PRICING_DIR,
+    load_catalog,
+    load_scenario,
+    pricing_files,
+    scenario_files,
+)
+from tests.conftest import updated
+
+
+def main() -> None:
+    print("engine")
+    catalog = load_catalog()
+    # 3 strategies x 120 months, every component active: growth, category changes, drift re-trains,
+    # lead time, error cost, and dedicated GPU replicas for the tuned model.
+    scenario = updated(
+        load_scenario(DEFAULT_SCENARIO, catalog),
+        {
+            "horizon_months": 120,
+            "start_date": "2030-01-01",
+            "workload.monthly_growth_pct": 2,
+            "category_changes": {"every_months": 3, "new_categories_per_change": 2},
+            "fine_tuning.lead_time_weeks": 3,
+            "fine_tuning.retrain_every_months": 6,
+            "fine_tuning.training": {
+                "kind": "self_hosted",
+                "gpu": "lambda-h100-sxm",
+                "tokens_per_second_per_gpu": 2500,
+            },
+            "fine_tuning.serving": {
+                "kind": "dedicated",
+                "gpu": "runpod-l40s",
+                "calls_per_second_per_replica": 5,
+            },
+            "accounting.include_error_cost": True,
+        },
+    )
+    months = np.arange(1.0, 121.0)
+
+    def one_formula() -> object:
+        return np.cumsum(1e5 * 1.02 ** (months - 1) * 0.0005)
+
+    base = median_seconds(one_formula, repeat=2000)
+    proj = median_seconds(lambda: project(scenario, catalog), repeat=500)
+    report("projection, 3 strategies x 120 months", proj, 2e-3, base, "one numpy formula")
+    proj_be = median_seconds(lambda: project(scenario, catalog).fine_tuning_breakeven, repeat=500)
+    report("projection + break-even", proj_be, 2e-3, base, "one numpy formula")
+    volume = median_seconds(lambda: breakeven_volume(scenario, catalog), repeat=30)
+    report("break-even volume solve", volume, 50e-3, proj, "one projection")
+
+    files = [*pricing_files(PRICING_DIR), *scenario_files()]
+    texts = [f.read_text(encoding="utf-8") for f in files]
+
+    def parse_only() -> object:
+        return [YAML(typ="rt", pure=True).load(t) for t in texts]
+
+    parse = median_seconds(parse_only, repeat=10)
+
+    def load_all() -> object:
+        cat = load_catalog()
+        return [load_scenario(p, cat) for p in scenario_files()]
+
+    load = median_seconds(load_all, repeat=10)
+    report(
+        f"load + validate all shipped YAML ({len(files)} files)",
+        load,
+        0.3,
+        parse,
+        "YAML parse only",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""tcocalc: total cost of ownership of prompting vs fine-tuning vs hybrid, month by month.
+
+>>> from tcocalc import load_catalog, load_scenario, project, DEFAULT_SCENARIO
+>>> result = project(load_scenario(DEFAULT_SCENARIO), load_catalog())
+>>> sorted(result.component_totals("prompting"))[:3]
+['engineering', 'errors', 'inference']
+"""
+
+from tcocalc.engine import COMPONENTS, STRATEGIES, Result, project
+from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_SCENARIO",
+    "STRATEGIES",
+    "Result",
+    "load_catalog",
+    "load_scenario",
+    "project",
+]

@@ -1,0 +1,47 @@
+"""Shared fixtures: the fixed test catalog, the shipped catalog, and scenario editing helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tcocalc.catalog import Catalog
+from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.scenario import Scenario
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_PRICING = FIXTURES / "pricing"
+
+
+def updated(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with dotted-path fields replaced, validated again.
+
+    ``updated(s, {"fine_tuning.lead_time_weeks": 2, "category_changes": {}})``
+    """
+    data = scenario.model_dump(mode="python")
+    for dotted, value in changes.items():
+        node = data
+        *parents, last = dotted.split(".")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return Scenario.model_validate(data)
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog() -> Catalog:
+    """Prices that never change: the article's world (GPT-4.1 mini at 0.40/1.60, tuning 5.00)."""
+    return load_catalog(FIXTURE_PRICING, use_snapshot=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def article() -> Scenario:
+    """The article's customer-support classifier as shipped in scenarios/."""
+    return load_scenario(DEFAULT_SCENARIO)
