@@ -446,6 +446,56 @@ def revert_to_shipped(folders: PricingFolders, name: str, opened_hash: str) -> S
 # --- One value at a time (table edits) ------------------------------------------------------------
 
 
+PRICE_SECTIONS = ("models", "gpu_offers", "labeling_methods")
+
+
+def price_fields(text: str) -> list[dict[str, Any]]:
+    """The numbers of a pricing file's text, one row each, for a table editor.
+
+    Rows: ``section``, ``id``, ``field`` (dotted inside the entry, e.g.
+    ``fine_tuning.usd_per_1m_training_tokens``) and ``value``; in file order. Raises
+    :class:`~tcocalc.loader.InputFileError` when the text is not YAML.
+
+    >>> price_fields("models:\\n  m:\\n    usd_per_1m_input_tokens: 0.4\\n    open_weights: true\\n")
+    [{'section': 'models', 'id': 'm', 'field': 'usd_per_1m_input_tokens', 'value': 0.4}]
+    """
+    data = parse_yaml(text, "edit").data
+    rows: list[dict[str, Any]] = []
+
+    def walk(section: str, entry_id: str, node: Any, prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, CommentedMap):
+                walk(section, entry_id, value, f"{prefix}{key}.")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                rows.append(
+                    {"section": section, "id": entry_id, "field": prefix + str(key), "value": value}
+                )
+
+    for section in PRICE_SECTIONS:
+        entries = data.get(section)
+        if not isinstance(entries, CommentedMap):
+            continue
+        for entry_id, entry in entries.items():
+            if isinstance(entry, CommentedMap):
+                walk(section, str(entry_id), entry, "")
+    return rows
+
+
+def apply_price_edits(text: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """``text`` with each row of :func:`price_fields` whose ``value`` differs set by
+    :func:`set_value` (one line per changed value; everything else kept)."""
+    current = {(r["section"], r["id"], r["field"]): r["value"] for r in price_fields(text)}
+    for row in rows:
+        key = (row["section"], row["id"], row["field"])
+        value = row["value"]
+        if key not in current or value is None or value == current[key]:
+            continue
+        if isinstance(value, float) and value.is_integer() and isinstance(current[key], int):
+            value = int(value)
+        text = set_value(text, (row["section"], row["id"], *str(row["field"]).split(".")), value)
+    return text
+
+
 def _rt_yaml(text: str) -> YAML:
     from ruamel.yaml.util import load_yaml_guess_indent
 

@@ -29,11 +29,12 @@ Flags
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ from tcocalc.catalog import Catalog, GpuOffer, LabelingMethod, LlmModel, Pricing
 from tcocalc.loader import (
     MAX_FILE_BYTES,
     PRICING_DIR,
+    REFERENCE_FIELDS,
     Document,
     InputFileError,
     PricingFileError,
@@ -56,6 +58,8 @@ from tcocalc.loader import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tcocalc.scenario import Scenario
 
 PRICING_DIR_ENV = "TCOCALC_PRICING_DIR"
 LAYERED_ENV = "TCOCALC_PRICING_LAYERED"
@@ -387,11 +391,44 @@ class PricingStore:
             return state
 
 
-# --- The pricing table --------------------------------------------------------------------------
+# --- The pricing table -----------------------------------------------------------------------
+
+
+def horizon_end(start: dt.date, horizon_months: int) -> dt.date:
+    """The last day of month ``horizon_months`` when month 1 starts on ``start``, by the engine's
+    month convention (:func:`tcocalc.params.month_of_date`).
+
+    >>> horizon_end(dt.date(2027, 1, 1), 24), horizon_end(dt.date(2027, 1, 15), 1)
+    (datetime.date(2028, 12, 31), datetime.date(2027, 2, 14))
+    """
+    from tcocalc.params import month_of_date
+
+    years, month0 = divmod(start.month - 1 + horizon_months, 12)
+    year, month = start.year + years, month0 + 1
+    day = dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    while month_of_date(start, day) > horizon_months:  # start days past the 28th
+        day -= dt.timedelta(days=1)
+    while month_of_date(start, day + dt.timedelta(days=1)) <= horizon_months:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def scenario_ids(scenario: Scenario) -> set[str]:
+    """Every catalog id a scenario names (models, GPU offers, labeling methods)."""
+    ids: set[str] = set()
+    for path in REFERENCE_FIELDS:
+        node: Any = scenario
+        for part in path:
+            node = getattr(node, part, None)
+        if isinstance(node, str):
+            ids.add(node)
+    return ids
+
 
 TABLE_COLUMNS = (
     "kind",
     "id",
+    "used",
     "provider",
     "name",
     "price",
@@ -465,12 +502,16 @@ def pricing_table(
     stale_after: int = DEFAULT_STALE_DAYS,
     horizon_end: dt.date | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
+    used_ids: Collection[str] = (),
+    only_flagged: bool = False,
 ) -> pd.DataFrame:
     """Every YAML entry of the catalog, one row each, with its staleness and end-of-availability.
 
     ``stale``: ``as_of`` is more than ``stale_after`` days before ``today``. ``ended``: the model
     is no longer served, or its fine-tuning no longer takes new jobs, on ``today``.
     ``ends_in_horizon``: such an end falls on or before ``horizon_end`` (a scenario's last day).
+    ``used``: the id is one of ``used_ids`` (those a scenario names, see :func:`scenario_ids`).
+    ``only_flagged`` keeps the rows that are stale, ended or ending within the horizon.
     Columns: :data:`TABLE_COLUMNS`.
 
     >>> from tcocalc.loader import load_catalog
@@ -503,6 +544,8 @@ def pricing_table(
             ends = [d for d in (until, ft_until) if d is not None]
             ended = any(d < today for d in ends)
             in_horizon = horizon_end is not None and any(d <= horizon_end for d in ends)
+            if only_flagged and not (stale or ended or in_horizon):
+                continue
             flags: list[str] = []
             if stale:
                 flags.append(f"stale ({age} days old)")
@@ -517,6 +560,7 @@ def pricing_table(
                 {
                     "kind": KIND_LABELS[section],
                     "id": key,
+                    "used": key in used_ids,
                     "provider": provider,
                     "name": name,
                     "price": price,

@@ -410,3 +410,35 @@ def test_no_git_means_no_shipped_version(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(FIXTURE, folder / "prices.yaml")
     assert ed.shipped_text(PricingFolders(folder, None), "prices.yaml") is None
+
+
+# --- Table view -------------------------------------------------------------------------------
+
+
+def test_price_fields_lists_every_number_in_file_order() -> None:
+    rows = ed.price_fields(GOOD)
+    assert rows[0] == {
+        "section": "models",
+        "id": "gpt-4.1-mini",
+        "field": "usd_per_1m_input_tokens",
+        "value": 0.40,
+    }
+    fields = {(r["id"], r["field"]) for r in rows}
+    assert ("ending-model", "fine_tuning.usd_per_1m_training_tokens") in fields
+    assert ("h100", "gpu_memory_gb") in fields
+    assert ("open-8b", "open_weights") not in fields  # booleans are not prices
+
+
+def test_apply_price_edits_changes_only_the_edited_lines() -> None:
+    rows = ed.price_fields(GOOD)
+    for row in rows:
+        if (row["id"], row["field"]) == ("h100", "usd_per_gpu_hour"):
+            row["value"] = 4.2
+        if (row["id"], row["field"]) == ("in-house-expert", "seconds_per_label"):
+            row["value"] = 40.0  # a float from the table for an int in the file stays an int
+    after = ed.apply_price_edits(GOOD, rows)
+    assert [(n, new.strip()) for n, _, new in changed_lines(GOOD, after)] == [
+        (47, "usd_per_gpu_hour: 4.2"),
+        (56, "seconds_per_label: 40      # 36 s x $50/h = $0.50, + 20 % QA = $0.60"),
+    ]
+    assert ed.apply_price_edits(GOOD, ed.price_fields(GOOD)) == GOOD  # no edit, no change

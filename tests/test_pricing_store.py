@@ -345,3 +345,25 @@ def test_pricing_table_flags_stale_and_ended_entries(shipped: Path, company: Pat
     later = pricing_table(layered.catalog, today=dt.date(2027, 7, 1), stale_after=365)
     row = later.set_index("id").loc["ending-model"]
     assert row["ended"] and not row["stale"] and "fine-tuning ended 2027-06-15" in row["flags"]
+
+
+def test_only_flagged_rows_and_used_ids(shipped: Path) -> None:
+    from tcocalc.pricing_store import horizon_end
+
+    catalog = load_layered(PricingFolders(None, shipped)).catalog
+    table = pricing_table(
+        catalog,
+        today=dt.date(2027, 1, 15),  # 75 days after every as_of: nothing is stale yet
+        horizon_end=horizon_end(dt.date(2027, 1, 1), 12),  # 2027-12-31
+        used_ids={"ending-model", "h100"},
+        only_flagged=True,
+    )
+    # Only ending-model's fine-tuning ends (2027-06-15) within the horizon
+    assert table["id"].tolist() == ["ending-model"] and table["used"].tolist() == [True]
+
+
+def test_scenario_ids_are_every_catalog_reference() -> None:
+    from tcocalc.loader import DEFAULT_SCENARIO, load_scenario
+    from tcocalc.pricing_store import scenario_ids
+
+    assert scenario_ids(load_scenario(DEFAULT_SCENARIO)) == {"gpt-4.1-mini", "existing-labels"}
