@@ -246,8 +246,13 @@ def _editor(state: CatalogState) -> None:
     if flash:
         st.success(flash)
 
+    # YAML is about indentation: the editor gets a fixed-width font.
+    st.html(
+        "<style>.st-key-pricing_editor textarea {font-family: 'Source Code Pro', ui-monospace, "
+        "monospace; font-size: 13px; line-height: 1.45;}</style>"
+    )
     text_col, check_col = st.columns([3, 2])
-    with text_col:
+    with text_col, st.container(key="pricing_editor"):
         text_tab, table_tab = st.tabs(["Text", "Table"])
         # The table runs first: an edit there rewrites the text before the text area is drawn.
         with table_tab:
@@ -261,11 +266,20 @@ def _editor(state: CatalogState) -> None:
                 label_visibility="collapsed",
             )
     text: str = st.session_state[k["text"]]
-    problems = ed.validate_text(text, name, folders)
+    problems = _validate(text, name, folders, state.fingerprint)
     is_new = st.session_state[k["hash"]] == ed.NEW_FILE
     changed = is_new or text != st.session_state[k["opened"]]
 
     with check_col:
+        refused = st.session_state.get(k["refused"])
+        if refused:
+            st.error(refused["message"])
+            if refused["detail"]:
+                st.code(refused["detail"], language=refused["language"], wrap_lines=True)
+            if refused["language"] == "diff":
+                st.caption(
+                    "“Discard my edits” loads the version on disk; then make your change again."
+                )
         if problems:
             st.error(f"{len(problems)} problem(s): fix them to save.")
             for problem in problems:
@@ -277,52 +291,55 @@ def _editor(state: CatalogState) -> None:
                 + (" Unsaved changes." if changed and not is_new else "")
                 + ("" if changed else " No changes.")
             )
-        if changed:
+        with st.container(horizontal=True, key="pricing_buttons"):
+            st.button(
+                "Save",
+                type="primary",
+                disabled=read_only or bool(problems) or not changed,
+                key=f"pricing_save::{name}",
+                help="Read-only server" if read_only else None,
+                on_click=_write,
+                args=("save", folders, name),
+            )
+            shipped = _shipped(folders, name)
+            with st.popover("Revert to shipped defaults", disabled=read_only or shipped is None):
+                st.write(
+                    f"Replace {name} with {ed.shipped_label(folders)}. "
+                    "The current version is kept in the backups."
+                )
+                st.button(
+                    "Revert now",
+                    key=f"pricing_revert::{name}",
+                    on_click=_write,
+                    args=("revert", folders, name),
+                )
+            st.button(
+                "Discard my edits",
+                key=f"pricing_reload::{name}",
+                help="Load the file as it is on disk now.",
+                on_click=_open,
+                args=(folder, name),
+                kwargs={"force": True},
+            )
+        if changed and not is_new:
             with st.expander("Your changes", expanded=not problems):
                 diff = ed.unified_diff(
                     st.session_state[k["opened"]], text, name, "opened", "edited"
                 )
                 st.code(diff, language="diff")
-        save_col, revert_col, reload_col = st.columns(3)
-        save_col.button(
-            "Save",
-            type="primary",
-            disabled=read_only or bool(problems) or not changed,
-            key=f"pricing_save::{name}",
-            help="Read-only server" if read_only else None,
-            on_click=_write,
-            args=("save", folders, name),
-        )
-        shipped = _shipped(folders, name)
-        with revert_col.popover(
-            "Revert to shipped defaults", disabled=read_only or shipped is None
-        ):
-            st.write(
-                f"Replace {name} with {ed.shipped_label(folders)}. "
-                "The current version is kept in the backups."
-            )
-            st.button(
-                "Revert now",
-                key=f"pricing_revert::{name}",
-                on_click=_write,
-                args=("revert", folders, name),
-            )
-        reload_col.button(
-            "Discard my edits",
-            key=f"pricing_reload::{name}",
-            help="Load the file as it is on disk now.",
-            on_click=_open,
-            args=(folder, name),
-            kwargs={"force": True},
-        )
-        refused = st.session_state.get(k["refused"])
-        if refused:
-            st.error(refused["message"])
-            if refused["detail"]:
-                st.code(refused["detail"], language=refused["language"], wrap_lines=True)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _validate(text: str, name: str, folders: PricingFolders, fingerprint: str) -> list[Problem]:
+    """:func:`tcocalc.pricing_editor.validate_text`, once per text and version of the files
+    (every interaction anywhere on the page re-runs this tab; parsing takes ~0.2 s)."""
+    del fingerprint  # only part of the cache key: the other files changed
+    return ed.validate_text(text, name, folders)
+
+
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def _shipped(folders: PricingFolders, name: str) -> str | None:
+    """The shipped version of the file, if any (may ask git: cached for a minute)."""
     try:
         return ed.shipped_text(folders, name)
     except ed.UnsafeFileNameError:

@@ -11,6 +11,7 @@ from tcocalc.engine import project
 from tcocalc.loader import DEFAULT_SCENARIO, load_scenario
 from tcocalc_app import pricing
 
+st.set_page_config(page_title="tcocalc pricing", layout="wide")
 catalog = pricing.current_catalog()
 scenario = load_scenario(DEFAULT_SCENARIO, catalog)
 result = project(scenario, catalog)
