@@ -3,7 +3,7 @@
 A model whose ``available_until`` or ``fine_tuning.training_available_until`` falls inside the
 horizon must cost a re-training in that month and carry a warning; one outside the horizon must
 not. The fixed test catalog's ``ending-model`` stops taking fine-tuning jobs on 2027-06-15; its
-successor is ``gpt-4.1-mini``.
+successor is ``gpt-4.1-mini``. From the migration month on, the successor's prices apply.
 """
 
 from __future__ import annotations
@@ -48,8 +48,14 @@ def test_fine_tuning_end_inside_horizon_forces_a_retrain_and_warns(
     )
     retrain = comp(r, "fine_tuning", "retraining")
     assert retrain.nonzero()[0].tolist() == [5]
-    # 40,000 examples x 250 tokens x 4 epochs x $10 / 1M (ending-model's training price) = $400
-    assert retrain[5] == pytest.approx(400.0)
+    # The rebuild runs on the successor: 40,000 examples x 250 tokens x 4 epochs x $5 / 1M = $200
+    # (on ending-model itself it would be $10 / 1M: $400)
+    assert retrain[5] == pytest.approx(200.0)
+    # Tuned inference: 100,000 x (150 x $1.50 + 25 x $3.00) / 1M = $30 on ending-model, then
+    # 100,000 x (150 x $0.80 + 25 x $3.20) / 1M = $20 on gpt-4.1-mini from month 6
+    inference = comp(r, "fine_tuning", "inference")
+    assert inference[:5] == pytest.approx([30.0] * 5)
+    assert inference[5:] == pytest.approx([20.0] * 19)
     assert comp(r, "hybrid", "retraining").nonzero()[0].tolist() == [5]
     # The re-train needs its 8 h of work (hours_per_retrain) at $100/h
     assert comp(r, "fine_tuning", "engineering")[5] == pytest.approx(800.0)
@@ -109,31 +115,25 @@ def test_pricing_table_flags_the_same_end_inside_the_horizon(fixture_catalog: Ca
     assert not table.loc["gpt-4.1-mini", "ends_in_horizon"]
 
 
-# --- Known gaps (reported to the lead; strict xfail: they fail loudly once fixed) ---------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: after the prompted model is retired, prompting keeps paying the retired "
-    "model's token prices instead of its successor's",
-)
 def test_prompting_pays_the_successors_price_after_retirement(
     article: Scenario, fixture_catalog: Catalog
 ) -> None:
     catalog = with_model(fixture_catalog, "gpt-4.1-mini", available_until=dt.date(2027, 9, 30))
     r = project(updated(article, ON_ENDING_MODEL), catalog)
-    # Successor big-model: 100,000 x (1,150 x $2.00 + 25 x $8.00) / 1M = $250 a month (was $50)
-    assert comp(r, "prompting", "inference")[9] == pytest.approx(250.0)
+    # 100,000 x (1,150 x $0.40 + 25 x $1.60) / 1M = $50 until month 8; from month 9 on the
+    # successor big-model: 100,000 x (1,150 x $2.00 + 25 x $8.00) / 1M = $250
+    inference = comp(r, "prompting", "inference")
+    assert inference[:8] == pytest.approx([50.0] * 8)
+    assert inference[8:] == pytest.approx([250.0] * 16)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: a forced migration re-trains at the ending model's training price, and "
-    "nothing warns when the successor cannot be fine-tuned at all",
-)
-def test_forced_migration_uses_the_successors_training_price(
+def test_a_successor_that_cannot_be_tuned_is_warned(
     article: Scenario, fixture_catalog: Catalog
 ) -> None:
-    r = project(updated(article, ON_ENDING_MODEL), fixture_catalog)
-    # Successor gpt-4.1-mini trains at $5 / 1M: 40,000 x 250 x 4 x $5 / 1M = $200, not $400
-    assert comp(r, "fine_tuning", "retraining")[5] == pytest.approx(200.0)
+    # ending-model's successor becomes big-model, which sells no fine-tuning.
+    catalog = with_model(fixture_catalog, "ending-model", successor="big-model")
+    r = project(updated(article, ON_ENDING_MODEL), catalog)
+    (warning,) = r.warnings
+    assert warning.startswith("month 6: ") and "cannot be fine-tuned" in warning
+    # The rebuild is priced at today's prices: $10 / 1M -> $400
+    assert comp(r, "fine_tuning", "retraining")[5] == pytest.approx(400.0)
