@@ -4,13 +4,10 @@ Layer rule: this module reads widgets, calls :mod:`tcocalc.pricing_store` and
 :mod:`tcocalc.pricing_editor`, and renders. Every check (validation, read-only mode, safe file
 names, conflicts) lives in those modules, so it holds when this page is bypassed.
 
-Hook-up in ``app.py``::
-
-    from tcocalc_app import pricing
-    catalog = pricing.current_catalog()   # live reload + last good catalog, instead of load_catalog()
-    ...                                   # key caches on pricing.catalog_key() if you cache results
-    with tab_pricing:
-        pricing.render(result, scenario, catalog)
+Hook-up: ``tcocalc_app.data.catalog()`` returns :func:`catalog_in_use` (unless the test
+override ``TCOCALC_PRICING`` is set), so the whole page computes with the last good catalog of
+``TCOCALC_PRICING_DIR`` over ``pricing/``, re-read whenever a file's content changes; the
+"Pricing" tab (``tcocalc_app.tabs``) calls :func:`render`.
 
 Session-state keys all start with ``pricing_``.
 """
@@ -68,6 +65,24 @@ def current_catalog() -> Catalog:
         st.stop()
     assert state.catalog is not None
     return state.catalog
+
+
+def catalog_in_use() -> tuple[Catalog, str]:
+    """The catalog the page computes with and a cache key for it (for ``tcocalc_app.data``).
+
+    Raises :class:`~tcocalc.loader.PricingFileError` when no version of the files ever loaded;
+    warns at the top of the page while a broken edit keeps the last good catalog in use.
+    """
+    state = pricing_state()
+    if state.catalog is None:
+        raise PricingFileError(list(state.problems))
+    if state.using_last_good:
+        st.warning(
+            f"The pricing files have {len(state.problems)} error(s): the page keeps using the "
+            "last good prices. The Pricing tab lists the errors.",
+            icon="⚠️",
+        )
+    return state.catalog, state.good_fingerprint or ""
 
 
 def catalog_key() -> str:

@@ -169,3 +169,23 @@ def test_revert_restores_the_shipped_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert not at.exception
     assert (company / "labeling.yaml").read_text() == shipped_text
     assert any(s.startswith("Reverted labeling.yaml.") for s in texts(at.success))
+
+
+def test_app_keeps_computing_with_the_last_good_prices(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """app.py loads its catalog through the pricing store (tcocalc_app.data.catalog)."""
+    monkeypatch.delenv("TCOCALC_PRICING", raising=False)
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    before = {m.label: m.value for m in at.metric}
+    (folder / "prices.yaml").write_text(GOOD.replace(PRICE_LINE, "usd_per_1m_input_tokens: oops"))
+    at.run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric} == before
+    assert any("keeps using the last good prices" in w for w in texts(at.warning))
+    # Fixed on disk: picked up on the next interaction, no restart.
+    (folder / "prices.yaml").write_text(GOOD.replace(PRICE_LINE, "usd_per_1m_input_tokens: 8.00"))
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Fine-tuning breaks even"] == "Month 14"
+    assert not any("last good" in w for w in texts(at.warning))
