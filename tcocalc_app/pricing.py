@@ -131,9 +131,8 @@ def _status(state: CatalogState) -> None:
             f"prices{loaded} until they are fixed:"
         )
         _problems(state.problems)
-    st.caption(
-        f"Prices from {state.folders.describe()}. Edits are saved to {state.folders.editable}."
-    )
+    saved_to = "" if ed.is_read_only() else f" Edits are saved to {state.folders.editable}."
+    st.caption(f"Prices from {state.folders.describe()}.{saved_to}")
 
 
 def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
