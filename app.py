@@ -1,14 +1,79 @@
-"""tcocalc page (temporary): the default scenario's totals until the full page lands."""
+"""tcocalc's page: pick a scenario, move the inputs, see whether and when fine-tuning pays off.
+
+This file only arranges the page. Inputs live in ``tcocalc_app.inputs`` (one function per sidebar
+group), the URL and session state in ``tcocalc_app.state``; numbers come from the engine
+(``tcocalc.engine.project``), words from ``tcocalc.summary``, charts from ``tcocalc.charts``.
+
+Tabs "Analysis", "Pricing" and "Export" call ``render(result, scenario, catalog)`` of
+``tcocalc_app.analytics``, ``tcocalc_app.pricing`` and ``tcocalc_app.export`` when those modules
+exist (see ``tcocalc_app.tabs``).
+"""
 
 import streamlit as st
 
-from tcocalc.engine import STRATEGIES, project
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc import query
+from tcocalc.engine import project
+from tcocalc.loader import InputFileError
+from tcocalc_app import data, headline, inputs, overview, state, tabs
 
-st.set_page_config(page_title="tcocalc", layout="wide")
-catalog = load_catalog()
-scenario = load_scenario(DEFAULT_SCENARIO, catalog)
+st.set_page_config(page_title="tcocalc: fine-tuning vs prompting", page_icon="📈", layout="wide")
+
+try:
+    catalog, catalog_key = data.catalog()
+except InputFileError as exc:
+    st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
+    st.stop()
+ctx = state.context(catalog, catalog_key)
+state.init(ctx)
+with st.sidebar:
+    st.header("Inputs")
+    inputs.scenario_source(ctx)
+try:
+    base = state.base_scenario(ctx)
+except InputFileError as exc:
+    st.error(
+        "This scenario file has errors; pick another one or fix the file:\n\n```\n"
+        + str(exc)
+        + "\n```"
+    )
+    st.stop()
+values = state.values(ctx, base)
+with st.sidebar:
+    inputs.sidebar(ctx, values)
+
+st.title(str(values["name"]))
+if values["description"]:
+    st.caption(str(values["description"]))
+url_warnings = st.session_state.get(state.URL_WARNINGS) or []
+if url_warnings:
+    st.warning(
+        "Some link parameters were not used:\n\n" + "\n".join(f"- `{w}`" for w in url_warnings),
+        icon="🔗",
+    )
+show_hybrid = inputs.toggles(values)
+
+try:
+    scenario = query.build(values, catalog)
+except query.ScenarioValuesError as exc:
+    st.error(
+        "These inputs do not fit together; change them to see results:\n\n"
+        + "\n".join(f"- **{', '.join(p.keys)}**: {p.message}" for p in exc.problems)
+    )
+    st.stop()
+state.sync_url(scenario, base, catalog)
+with st.sidebar:
+    inputs.download(scenario)
 result = project(scenario, catalog)
-st.title(scenario.name)
-st.write(f"Fine-tuning {result.fine_tuning_breakeven.describe()}.")
-st.dataframe({s: [result.total(s)] for s in STRATEGIES})
+
+headline.render(result, show_hybrid)
+if result.warnings:
+    st.warning("\n".join(f"- {w}" for w in result.warnings), icon="⚠️")
+
+chart_tab, *plugged = st.tabs(["Break-even", *tabs.PLUGGABLE], key="tab", on_change="rerun")
+if chart_tab.open:
+    with chart_tab:
+        overview.render(result, show_hybrid)
+for title, tab in zip(tabs.PLUGGABLE, plugged, strict=True):
+    if tab.open:
+        with tab:
+            tabs.render(title, result, scenario, catalog)

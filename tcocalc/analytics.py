@@ -59,8 +59,11 @@ AHEAD_TOLERANCE_USD = 1e-6
 """A challenger is ahead when its cumulative cost exceeds prompting's by at most this (as in
 :func:`tcocalc.breakeven.breakeven`)."""
 DEFAULT_TORNADO_SHARE = 0.25
+TORNADO_SHARES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
+"""The variations the page offers (±5 % to ±50 %)."""
 DEFAULT_DRAWS = 5_000
 DEFAULT_SEED = 20_270_101
+MAX_SEED = 2**31 - 1
 ASSUMED_CADENCE_MONTHS = 3
 """Cadence used for "new categories per year" when the scenario has no recurring changes."""
 
@@ -1132,6 +1135,11 @@ class BreakEvenMap:
     horizon_months: int
     note: str | None = None
     """What the map assumes beyond the scenario (e.g. the cadence of new categories)."""
+
+    @property
+    def points(self) -> int:
+        """Grid points, each a full projection."""
+        return int(self.x.size * self.y.size)
 
     @property
     def cheapest(self) -> IntArr:

@@ -1,8 +1,8 @@
 """Chart builders for the decision analytics: pure functions from an analysis to a plotly Figure.
 
-Same look as :mod:`tcocalc.charts` (one colour per strategy from :mod:`tcocalc.style`, title and
-subtitle at the top left, 16:9 images): :func:`image_config` makes the modebar's camera button
-download a 960x540 x2 PNG (1920x1080, slide size).
+They share the page's look (:mod:`tcocalc.charts`: its layout, one colour per strategy from
+:mod:`tcocalc.style`, 16:9 images); on the page, ``tcocalc.charts.plotly_config`` makes the
+modebar's camera button download a 960x540 x2 PNG (1920x1080, slide size).
 
 >>> from tcocalc.analytics import Basis, tornado
 >>> from tcocalc.loader import DEFAULT_SCENARIO, PROJECT_ROOT, load_catalog, load_scenario
@@ -11,14 +11,9 @@ download a 960x540 x2 PNG (1920x1080, slide size).
 >>> fig = tornado_chart(tornado(basis))
 >>> fig.data[0].y[-1]  # the top driver is drawn at the top
 'Engineer rate'
->>> image_config("Customer support (article)", "tornado")["toImageButtonOptions"]["filename"]
-'customer-support-article-tornado'
 """
 
 from __future__ import annotations
-
-import re
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -33,13 +28,10 @@ from tcocalc.analytics import (
     format_usd,
     format_value,
 )
+from tcocalc.charts import _base_layout as base_layout
+from tcocalc.charts import _month_tick
 from tcocalc.engine import STRATEGIES, STRATEGY_LABELS
 
-PAGE_HEIGHT_PX = 470
-IMAGE_WIDTH_PX = style.SLIDE_WIDTH_PX // 2
-IMAGE_HEIGHT_PX = style.SLIDE_HEIGHT_PX // 2
-IMAGE_SCALE = 2
-"""960 x 540 at scale 2: a 1920 x 1080 PNG whose text has the size it has on the page."""
 MAX_TORNADO_BARS = 12
 """More bars than this do not read on a slide; the table lists every driver."""
 DOWN_COLOR = "#94A3B8"
@@ -47,60 +39,11 @@ UP_COLOR = "#334155"
 NEUTRAL_LINE = "#6B7280"
 
 
-def slug(text: str) -> str:
-    """A file-name-safe version of a name.
-
-    >>> slug("Customer support classifier (article)")
-    'customer-support-classifier-article'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tcocalc"
-
-
-def image_config(name: str, chart: str) -> dict[str, Any]:
-    """``config=`` for ``st.plotly_chart``: the camera button saves a 16:9 PNG at slide size."""
-    return {
-        "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": f"{slug(name)}-{chart}",
-            "width": IMAGE_WIDTH_PX,
-            "height": IMAGE_HEIGHT_PX,
-            "scale": IMAGE_SCALE,
-        },
-    }
-
-
 def _layout(fig: go.Figure, title: str, subtitle: str) -> None:
-    fig.update_layout(
-        template="plotly_white",
-        height=PAGE_HEIGHT_PX,
-        font={"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
-        title={
-            "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 17},
-        },
-        margin={"l": 70, "r": 24, "t": 96, "b": 56},
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "font": {"size": 12},
-            "bgcolor": "rgba(255,255,255,0)",
-        },
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": style.FONT_FAMILY}},
-    )
-    fig.update_xaxes(gridcolor=style.GRID_COLOR, zeroline=False, showline=True,
-                     linecolor=style.GRID_COLOR)  # fmt: skip
-    fig.update_yaxes(gridcolor=style.GRID_COLOR, zeroline=False)
+    """The page's layout (:func:`tcocalc.charts._base_layout`), with plain y axes: the tornado and
+    the map have inputs, not dollars, up the side."""
+    base_layout(fig, title, subtitle)
+    fig.update_yaxes(zeroline=False, tickprefix="", tickformat="", rangemode="normal")
 
 
 def tint(hex_color: str, alpha: float) -> str:
@@ -117,13 +60,6 @@ def tint(hex_color: str, alpha: float) -> str:
 def _rgba(hex_color: str, alpha: float) -> str:
     r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r}, {g}, {b}, {alpha})"
-
-
-def _month_tick(horizon: int) -> int:
-    for step in (1, 2, 3, 6, 12):
-        if horizon / step <= 13:
-            return step
-    return 24
 
 
 def _breakeven_text(month: int, horizon: int) -> str:
@@ -453,28 +389,35 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
                 hovertemplate=f"{label} median: %{{y:$,.0f}}<extra></extra>",
             )
         )
-        share = mc.probability_cheaper(c)
-        fig.add_annotation(
-            x=h,
-            y=p50[-1],
-            text=f"{label} cheaper by month {h}<br>in <b>{share:.0%}</b> of draws",
-            showarrow=False,
-            xanchor="right",
-            yanchor="bottom" if j == 0 else "top",
-            yshift=6 if j == 0 else -6,
-            align="right",
-            font={"size": 12, "color": color},
-            bgcolor="rgba(255,255,255,0.8)",
-        )
     fig.add_hline(y=0, line={"color": style.BREAKEVEN_COLOR, "width": 1.5, "dash": "dash"})
     fig.add_annotation(
         x=0,
         y=0,
-        text="break-even: below the line the challenger has cost less so far",
+        text="below this line the challenger has cost less so far",
         showarrow=False,
         xanchor="left",
-        yanchor="bottom",
+        yanchor="top",
+        xshift=4,
         font={"size": 11, "color": style.BREAKEVEN_COLOR},
+    )
+    # The odds in one box, top left (cumulative differences mostly rise, leaving it free).
+    odds = "<br>".join(
+        f"<span style='color:{style.STRATEGY_COLORS[c]}'>{STRATEGY_LABELS[c]} cheaper by month "
+        f"{h} in <b>{mc.probability_cheaper(c):.0%}</b> of draws</span>"
+        for c in challengers
+    )
+    fig.add_annotation(
+        x=0.01,
+        y=0.99,
+        xref="paper",
+        yref="paper",
+        text=odds,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font={"size": 12},
+        bgcolor="rgba(255,255,255,0.85)",
     )
     fig.update_xaxes(title_text="Month", range=[0, h + 0.3], dtick=_month_tick(h))
     fig.update_yaxes(title_text="Challenger − prompting, cumulative", tickprefix="$",

@@ -22,7 +22,7 @@ Components (USD per month; a strategy's total is their sum and nothing else)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -127,14 +127,15 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
 
     # --- Prompting -------------------------------------------------------------------------
+    p_moves = np.asarray(p.prompt_migration, dtype=bool)
+    p_moved = np.maximum.accumulate(p_moves, axis=-1)  # on the successor from that month on
     p_per_call_calls = c.token_inference_usd(
         calls,
         p.p_input_tokens_per_call,
         p.p_output_tokens_per_call,
-        p.p_usd_per_1m_input_tokens,
-        p.p_usd_per_1m_output_tokens,
+        np.where(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
+        np.where(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
     )
-    p_moves = np.asarray(p.prompt_migration, dtype=bool)
     p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
         p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
     )
@@ -156,12 +157,17 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     live = c.live_fraction(p.f_lead_time_weeks, months)
     go = c.go_live_month(p.f_lead_time_weeks)
     after_live = months >= go  # month of go-live onwards: changes need a re-train
+    migration = np.asarray(p.forced_migration, dtype=bool)
+    moved = np.maximum.accumulate(migration, axis=-1)  # rebuilt on the successor from then on
     f_per_call = c.token_inference_usd(
         np.ones_like(calls),
         p.f_input_tokens_per_call,
         p.f_output_tokens_per_call,
-        p.f_usd_per_1m_input_tokens,
-        p.f_usd_per_1m_output_tokens,
+        np.where(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
+        np.where(moved, p.f_successor_usd_per_1m_output_tokens, p.f_usd_per_1m_output_tokens),
+    )
+    hosting_usd_per_hour = np.where(
+        moved, p.f_successor_hosting_usd_per_hour, p.f_hosting_usd_per_hour
     )
     p_per_call = p_per_call_calls / np.where(calls > 0, calls, 1.0)
 
@@ -178,7 +184,11 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         months,
         1.0,
     )
-    retrain_cost = c.training_run_usd(dataset_tokens, p.f_epochs, p.f_usd_per_training_token)
+    retrain_cost = c.training_run_usd(
+        dataset_tokens,
+        p.f_epochs,
+        np.where(moved, p.f_successor_usd_per_training_token, p.f_usd_per_training_token),
+    )
     labels_at_start = _at_month(
         c.labeling_usd(p.f_training_examples, p.f_usd_per_labeled_example), months, 1.0
     )
@@ -186,7 +196,6 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         new_cats * p.f_examples_per_new_category, p.f_usd_per_labeled_example
     )
     drift = _every(p.f_retrain_every_months, months, go)
-    migration = np.asarray(p.forced_migration, dtype=bool)
 
     def inference(ft_share: Arr) -> Arr:
         """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
@@ -194,7 +203,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         tokens_and_hosting = (
             serving_calls * f_per_call
             + calls * (1.0 - ft_share) * p_per_call
-            + c.hourly_usd(p.f_hosting_usd_per_hour, live)
+            + c.hourly_usd(hosting_usd_per_hour, live)
         )
         if not p.is_dedicated:
             # No replica is billed: skip sizing them (a third of the time of a large batch).
@@ -293,7 +302,6 @@ class Result:
     params: Params
     components: Arr
     warnings: tuple[str, ...] = ()
-    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def horizon_months(self) -> int:

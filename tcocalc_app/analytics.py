@@ -14,21 +14,19 @@ open (``persist_state="session"``), and so do edited Monte Carlo ranges.
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from tcocalc import analytics as A
 from tcocalc import analytics_charts as charts
 from tcocalc.catalog import Catalog
+from tcocalc.charts import plotly_config, slug
 from tcocalc.engine import STRATEGY_LABELS, Result
 from tcocalc.scenario import Scenario
 
 PREFIX = "an."
-SHARE = "an.share_pct"
+SHARE = "an.share"
 CHALLENGER = "an.challenger"
 MAP_X = "an.map_x"
 MAP_Y = "an.map_y"
@@ -46,10 +44,6 @@ RANGES_DATA = "an.ranges.data"
 SHOW_HYBRID = "view.show_hybrid"
 """The page's hybrid switch (read only)."""
 PERSIST = "session"
-SLOW_MS = 250.0
-"""Above this, the page says how long an analysis took (it is cached either way)."""
-
-T = TypeVar("T")
 
 
 def fingerprint(result: Result) -> str:
@@ -87,47 +81,33 @@ def _monte_carlo(
     return A.monte_carlo(_basis, chosen, draws, seed, distribution)
 
 
-def _timed(compute: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
-    value = compute()
-    return value, (time.perf_counter() - start) * 1000.0
-
-
-def _took(ms: float) -> None:
-    if ms > SLOW_MS:
-        st.caption(f"Computed in {ms:,.0f} ms; kept until the scenario or these options change.")
-
-
 # --- The tab ----------------------------------------------------------------------------------
 
 
 def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     """The Analysis tab for ``result`` (``scenario`` and ``catalog`` are what produced it)."""
-    del catalog  # the result's params carry the prices already
+    del catalog, scenario  # the result carries both (its params hold the prices)
     basis = A.Basis.from_result(result)
     key = fingerprint(result)
-    name = scenario.name
     show_hybrid = bool(st.session_state.get(SHOW_HYBRID, True))
-    flips_section(basis, key, name)
+    flips_section(result, basis, key)
     st.divider()
-    map_section(basis, key, name)
+    map_section(result, basis, key)
     st.divider()
-    monte_carlo_section(basis, key, name, show_hybrid)
+    monte_carlo_section(result, basis, key, show_hybrid)
 
 
 @st.fragment
-def flips_section(basis: A.Basis, key: str, name: str) -> None:
+def flips_section(result: Result, basis: A.Basis, key: str) -> None:
     """The tornado, the verdict sentence and every input's switching value."""
     st.subheader("What flips the decision")
     left, right = st.columns([3, 2])
     with left:
-        share = st.slider(
+        share = st.select_slider(
             "Vary each input by",
-            min_value=5,
-            max_value=50,
-            value=25,
-            step=5,
-            format="±%d %%",
+            options=A.TORNADO_SHARES,
+            value=A.DEFAULT_TORNADO_SHARE,
+            format_func="±{:.0%}".format,
             key=SHARE,
             persist_state=PERSIST,
             help="Each input is moved this far down and up, one at a time, the others held.",
@@ -142,11 +122,12 @@ def flips_section(basis: A.Basis, key: str, name: str) -> None:
             key=CHALLENGER,
             persist_state=PERSIST,
         )
-    t, ms = _timed(lambda: _tornado(key, share / 100.0, challenger or "fine_tuning", basis))
+    name = result.scenario.name
+    t = _tornado(key, share, challenger or "fine_tuning", basis)
     st.info(t.sentence, icon="⚖️")
     st.plotly_chart(
         charts.tornado_chart(t, name),
-        config=charts.image_config(name, f"tornado-{t.challenger}"),
+        config=plotly_config(result, f"tornado-{t.challenger}"),
         theme=None,
         key="an.chart.tornado",
     )
@@ -155,7 +136,7 @@ def flips_section(basis: A.Basis, key: str, name: str) -> None:
         "that crosses the dashed line changes which strategy is cheaper (⇄). *Flips when* is the "
         "input's switching value: how far it must move, alone, to change the verdict."
     )
-    st.dataframe(pd.DataFrame(t.display_rows()), hide_index=True)
+    st.dataframe(t.display_rows(), hide_index=True)
     if t.unchanged:
         st.caption(
             "Not in the tornado: "
@@ -165,16 +146,15 @@ def flips_section(basis: A.Basis, key: str, name: str) -> None:
     st.download_button(
         "Tornado and switching values (CSV)",
         A.tornado_csv(t),
-        file_name=f"{charts.slug(name)}-tornado.csv",
+        file_name=f"{slug(name)}-tornado.csv",
         mime="text/csv",
         key="an.download.tornado",
         on_click="ignore",
     )
-    _took(ms)
 
 
 @st.fragment
-def map_section(basis: A.Basis, key: str, name: str) -> None:
+def map_section(result: Result, basis: A.Basis, key: str) -> None:
     """The cheapest strategy over two chosen drivers, today's scenario marked."""
     st.subheader("Where the decision flips")
     keys = list(A.range_choices(basis).values())
@@ -203,30 +183,30 @@ def map_section(basis: A.Basis, key: str, name: str) -> None:
     if x == y:
         st.warning("Choose two different inputs for the map.")
         return
-    m, ms = _timed(lambda: _map(key, x, y, basis))
+    name = result.scenario.name
+    m = _map(key, x, y, basis)
     st.plotly_chart(
         charts.breakeven_map_chart(m, name),
-        config=charts.image_config(name, "breakeven-map"),
+        config=plotly_config(result, "breakeven-map"),
         theme=None,
         key="an.chart.map",
     )
     st.caption(
-        f"Each of the {m.x.size * m.y.size:,} points is a full projection to month "
+        f"Each of the {m.points:,} points is a full projection to month "
         f"{m.horizon_months}; the other inputs stay as in the scenario."
     )
     st.download_button(
         "Map grid (CSV)",
         A.map_csv(m),
-        file_name=f"{charts.slug(name)}-breakeven-map.csv",
+        file_name=f"{slug(name)}-breakeven-map.csv",
         mime="text/csv",
         key="an.download.map",
         on_click="ignore",
     )
-    _took(ms)
 
 
 @st.fragment
-def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) -> None:
+def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: bool) -> None:
     """Ranges for the uncertain inputs, then the odds, the fan and the break-even months."""
     st.subheader("How sure are we")
     st.caption(
@@ -240,7 +220,7 @@ def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) 
             key=DRAWS, persist_state=PERSIST,
         )  # fmt: skip
         seed = st.number_input(
-            "Seed", min_value=0, max_value=2**31 - 1, value=A.DEFAULT_SEED, step=1,
+            "Seed", min_value=0, max_value=A.MAX_SEED, value=A.DEFAULT_SEED, step=1,
             key=SEED, persist_state=PERSIST,
             help="The same seed and ranges give the same draws, so a shared result can be repeated.",
         )  # fmt: skip
@@ -264,26 +244,25 @@ def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) 
     for problem in problems:
         st.warning(problem)
     spec = tuple((u.driver, u.low, u.likely, u.high) for u in ranges)
-    mc, ms = _timed(
-        lambda: _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)
-    )
+    name = result.scenario.name
+    mc = _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)
     _odds(mc, show_hybrid)
     st.plotly_chart(
         charts.fan_chart(mc, name, show_hybrid),
-        config=charts.image_config(name, "monte-carlo-fan"),
+        config=plotly_config(result, "monte-carlo-fan"),
         theme=None,
         key="an.chart.fan",
     )
     st.plotly_chart(
         charts.breakeven_histogram(mc, name, show_hybrid),
-        config=charts.image_config(name, "breakeven-months"),
+        config=plotly_config(result, "breakeven-months"),
         theme=None,
         key="an.chart.breakeven_months",
     )
     if ranges:
         st.plotly_chart(
             charts.importance_chart(mc, "fine_tuning", name),
-            config=charts.image_config(name, "uncertainty-drivers"),
+            config=plotly_config(result, "uncertainty-drivers"),
             theme=None,
             key="an.chart.importance",
         )
@@ -292,7 +271,7 @@ def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) 
         st.download_button(
             f"Every draw (CSV, {mc.draws:,} rows)",
             A.draws_csv(mc),
-            file_name=f"{charts.slug(name)}-monte-carlo-draws.csv",
+            file_name=f"{slug(name)}-monte-carlo-draws.csv",
             mime="text/csv",
             key="an.download.draws",
             on_click="ignore",
@@ -301,19 +280,18 @@ def monte_carlo_section(basis: A.Basis, key: str, name: str, show_hybrid: bool) 
         st.download_button(
             "P10 / P50 / P90 by month (CSV)",
             A.percentiles_csv(mc),
-            file_name=f"{charts.slug(name)}-monte-carlo-percentiles.csv",
+            file_name=f"{slug(name)}-monte-carlo-percentiles.csv",
             mime="text/csv",
             key="an.download.percentiles",
             on_click="ignore",
         )
-    _took(ms)
 
 
 def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
     """The headline figures of the Monte Carlo in one row of metrics."""
     h = mc.horizon_months
     challengers = A.CHALLENGERS if show_hybrid else A.CHALLENGERS[:1]
-    cols = iter(st.columns(2 * len(challengers)))
+    cols = iter(st.columns(4 if show_hybrid else 2))
     for c in challengers:
         label = STRATEGY_LABELS[c]
         with next(cols):
@@ -367,9 +345,10 @@ def ranges_editor(basis: A.Basis, key: str) -> list[dict[str, Any]]:
         # A fresh editor (first run, or back from another tab): start from the last rows.
         state[RANGES_DATA] = state[RANGES_ROWS]
     options = list(A.range_choices(basis))
-    frame = pd.DataFrame(state[RANGES_DATA], columns=list(A.RANGE_COLUMNS))
+    # Without rows the editor would not know its columns: start from one blank row.
+    data = state[RANGES_DATA] or [dict.fromkeys(A.RANGE_COLUMNS)]
     edited = st.data_editor(
-        frame,
+        data,
         key=editor_key,
         num_rows="dynamic",
         hide_index=True,
@@ -382,10 +361,7 @@ def ranges_editor(basis: A.Basis, key: str) -> list[dict[str, Any]]:
             "high": st.column_config.NumberColumn("High", format="localized"),
         },
     )
-    rows = [
-        {c: (None if pd.isna(v) else v) for c, v in row.items()}
-        for row in edited.to_dict(orient="records")
-    ]
+    rows: list[dict[str, Any]] = [dict(row) for row in edited]
     if rows != state[RANGES_ROWS]:
         state[RANGES_EDITED] = True
     state[RANGES_ROWS] = rows

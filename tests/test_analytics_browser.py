@@ -1,12 +1,13 @@
-"""The Analysis tab in a real browser: Chromium (Playwright) against ``streamlit run``.
+"""The Analysis tab in a real browser: Chromium (Playwright) against ``streamlit run app.py``.
 
-Serves tests/apps/analysis_tab.py (the tab alone, fixed test prices) on a free local port and
-checks what a person sees: the verdict, the charts drawn, the tornado slider, a Monte Carlo range
-typed into the table. Screenshots go to artifacts/analytics/.
+Serves the page with the fixed test prices on a free local port, opens the Analysis tab and checks
+what a person sees: the verdict, the charts drawn, the tornado slider, a Monte Carlo range typed
+into the table. Screenshots go to artifacts/analytics/.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import socket
@@ -21,7 +22,8 @@ import pytest
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "tests" / "apps" / "analysis_tab.py"
+APP = ROOT / "app.py"
+PRICING = ROOT / "tests" / "fixtures" / "pricing"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "analytics"
 ARGS = [
@@ -51,7 +53,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "TCOCALC_PRICING": str(PRICING),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(APP),
@@ -93,17 +99,27 @@ def browser():
         b.close()
 
 
+def _open_analysis(pg, url: str, verdict: str) -> None:
+    pg.goto(url)
+    pg.get_by_role("tab", name="Analysis").click(timeout=WAIT_MS)
+    pg.get_by_text(verdict).wait_for(timeout=WAIT_MS)
+    pg.locator('[data-testid="stPlotlyChart"] .main-svg').nth(4).wait_for(timeout=WAIT_MS)
+
+
 @pytest.fixture
-def page(browser, server):
+def context(browser):
     # Tall enough that every section is on screen: Streamlit scrolls inside the page, so a
     # full-page screenshot would otherwise show only the first screen.
-    context = browser.new_context(viewport={"width": 1400, "height": 4200})
+    ctx = browser.new_context(viewport={"width": 1400, "height": 4600})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, server):
     pg = context.new_page()
-    pg.goto(server)
-    pg.get_by_text("Prompting is $13,247 cheaper").wait_for(timeout=WAIT_MS)
-    pg.locator('[data-testid="stPlotlyChart"] .main-svg').nth(4).wait_for(timeout=WAIT_MS)
-    yield pg
-    context.close()
+    _open_analysis(pg, server, "Prompting is $13,247 cheaper")
+    return pg
 
 
 def _shot(pg, name: str) -> None:
@@ -128,29 +144,34 @@ def test_the_tab_draws_every_chart(page):
         "When does it pay back? Break-even month across draws",
     ):
         expect(page.get_by_text(title).first).to_be_visible(timeout=WAIT_MS)
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("0%")
+    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper by month 24")
+    expect(odds.get_by_test_id("stMetricValue")).to_have_text("0%")
     _shot(page, "analysis-tab")
 
 
 def test_the_tornado_slider_changes_the_table(page):
-    slider = page.get_by_test_id("stSlider").get_by_role("slider")
-    slider.focus()
+    share = page.get_by_test_id("stSlider").filter(has_text="Vary each input by")
+    share.get_by_role("slider").focus()
     for _ in range(3):
-        page.keyboard.press("ArrowRight")  # 25 % -> 40 % in steps of 5
-    _idle(page)
+        page.keyboard.press("ArrowRight")  # ±25 % -> ±40 % in steps of 5
     page.get_by_text("each input 40 % down and up").first.wait_for(timeout=WAIT_MS)
-    table = page.locator('[data-testid="stDataFrame"]').first
-    table.scroll_into_view_if_needed()
-    assert "40 %" in page.get_by_test_id("stSlider").inner_text()
+    expect(share).to_contain_text("±40%")
+    # The download carries the new variation: the engineer rate at $100 -> $60 and $140.
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name="Tornado and switching values (CSV)").click()
+    with open(download.value.path(), encoding="utf-8") as f:
+        rows = {r["driver"]: r for r in csv.DictReader(f)}
+    rate = rows["engineer_usd_per_hour"]
+    assert (float(rate["low_value"]), float(rate["high_value"])) == (60.0, 140.0)
 
 
-def test_a_range_typed_into_the_table_changes_the_odds(page):
-    calls = page.get_by_test_id("stNumberInput").first.locator("input")
-    calls.fill("1800000")
-    calls.press("Enter")
-    page.get_by_text("Prompting is $1,007 cheaper").wait_for(timeout=WAIT_MS)
-    odds = page.locator('[data-testid="stMetricValue"]').first
-    expect(odds).not_to_have_text("0%", timeout=WAIT_MS)  # the Monte Carlo has run again
+def test_a_range_typed_into_the_table_changes_the_odds(context, server):
+    page = context.new_page()
+    # 1.8M calls a month, through the page's shareable link.
+    _open_analysis(page, f"{server}/?calls=1800000", "Prompting is $1,007 cheaper")
+    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper by month 24")
+    odds = odds.get_by_test_id("stMetricValue")
+    expect(odds).not_to_have_text("0%", timeout=WAIT_MS)
     _idle(page)
     before = odds.inner_text()
     assert re.fullmatch(r"\d+%", before)

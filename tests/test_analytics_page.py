@@ -53,7 +53,7 @@ def test_the_tab_shows_every_analysis(at):
 
 
 def test_tornado_controls(at):
-    at.slider(key=page.SHARE).set_value(40).run()
+    at.select_slider(key=page.SHARE).set_value(0.4).run()
     table = at.dataframe[0].value
     assert "Difference at −40 %" in table.columns
     at.segmented_control(key=page.CHALLENGER).set_value("hybrid").run()
@@ -151,3 +151,39 @@ def test_error_cost_adds_accuracy_ranges(at):
         r for r in at.session_state[page.RANGES_ROWS] if r["input"] == "Accuracy (fine-tuned), %"
     )
     assert accuracy["likely"] == pytest.approx(94.0)  # shown in %
+
+
+def test_the_real_page_renders_the_analysis_tab(monkeypatch):
+    """app.py's Analysis tab calls this module's render (fixed test prices, the article)."""
+    from tcocalc_app import data
+
+    monkeypatch.setenv(data.PRICING_ENV, str(Path(__file__).parent / "fixtures" / "pricing"))
+    st.cache_data.clear()
+    app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+    app.run()
+    app.session_state["tab"] = "Analysis"
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    sentences = [i.body for i in app.info]
+    assert any(s.startswith("Prompting is $13,247 cheaper than fine-tuning") for s in sentences)
+    assert "Fine-tuning cheaper by month 24" in [m.label for m in app.metric]
+
+
+def test_deleting_every_range_leaves_a_blank_row(at):
+    rows = at.session_state[page.RANGES_ROWS]
+    at.session_state[_editor_key(at)] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": list(range(len(rows))),
+    }
+    at.run()
+    assert not at.exception and at.session_state[page.RANGES_ROWS] == []
+    # Every draw is the scenario itself: prompting stays cheaper in all of them.
+    assert at.metric[0].value == "0%"
+    assert at.metric[1].value == "-$13,247"
+    # A fresh editor (as after a tab switch: its widget state is gone) starts from a blank row.
+    del at.session_state[_editor_key(at)]
+    at.run()
+    assert not at.exception
+    blank = at.data_editor(key=_editor_key(at)).value
+    assert len(blank) == 1 and blank["input"].isna().all()

@@ -1,0 +1,490 @@
+"""The sidebar: scenario picker and upload, then one widget group per part of the scenario.
+
+Each group is a function that owns its widgets' session-state keys (``in.<query key>``, see
+:data:`tcocalc.query.FIELDS`) and writes what the user set into the flat ``values`` dict. Labels
+carry units; every tooltip is the scenario field's own description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from tcocalc import query, summary
+from tcocalc.catalog import Catalog
+from tcocalc.charts import slug
+from tcocalc.loader import dump_scenario
+from tcocalc.scenario import Scenario
+from tcocalc_app import state
+from tcocalc_app.state import Context
+
+Values = dict[str, query.Value]
+
+EXACT_CALLS = "in.calls#exact"
+
+TRAINING_LABELS = {"provider_api": "Provider API", "self_hosted": "Own GPUs"}
+SERVING_LABELS = {
+    "provider_hosted": "Provider-hosted",
+    "serverless_lora": "Serverless LoRA",
+    "dedicated": "Dedicated GPUs",
+}
+METHOD_LABELS = {"lora": "LoRA adapter", "full": "Full fine-tune"}
+
+
+# --- Widget helpers ---------------------------------------------------------------------------
+
+
+def wkey(key: str) -> str:
+    """The widget key of a query key."""
+    return state.WIDGET_PREFIX + key
+
+
+def _prime(key: str, value: Any) -> str:
+    """Give the widget its value from ``values`` unless it already holds one."""
+    k = wkey(key)
+    if k not in st.session_state:
+        st.session_state[k] = value
+    return k
+
+
+def _help(key: str, extra: str = "") -> str:
+    text = query.FIELDS[key].description
+    return f"{text} {extra}".strip()
+
+
+def number(
+    v: Values,
+    key: str,
+    label: str,
+    step: float,
+    *,
+    fmt: str | None = None,
+    min_value: float | None = None,
+    help_extra: str = "",
+) -> None:
+    """A number input bounded by the field's own limits."""
+    f = query.FIELDS[key]
+    low, high = f.bounds
+    low = low if min_value is None else min_value
+    if f.kind == "integer":
+        lo_i = None if low is None else int(low)
+        hi_i = None if high is None else int(high)
+        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
+        v[key] = st.number_input(
+            label,
+            min_value=lo_i,
+            max_value=hi_i,
+            step=int(step),
+            key=k,
+            help=_help(key, help_extra),
+        )
+    else:
+        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
+        v[key] = st.number_input(
+            label,
+            min_value=None if low is None else float(low),
+            max_value=None if high is None else float(high),
+            step=float(step),
+            format=fmt,
+            key=k,
+            help=_help(key, help_extra),
+        )
+
+
+def slider(
+    v: Values, key: str, label: str, step: float, *, fmt: str | None = None, help_extra: str = ""
+) -> None:
+    """A slider over the field's whole allowed range (so any valid value can be shown)."""
+    f = query.FIELDS[key]
+    low, high = f.bounds
+    assert low is not None and high is not None, key
+    if f.kind == "integer":
+        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
+        v[key] = st.slider(
+            label,
+            int(low),
+            int(high),
+            step=int(step),
+            format=fmt,
+            key=k,
+            help=_help(key, help_extra),
+        )
+    else:
+        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
+        v[key] = st.slider(
+            label, low, high, step=float(step), format=fmt, key=k, help=_help(key, help_extra)
+        )
+
+
+def pick(
+    v: Values,
+    key: str,
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str],
+    help_extra: str = "",
+) -> None:
+    """A catalog picker; an id the list lacks (e.g. from the genai-prices snapshot) is added."""
+    current = str(v[key])
+    choices = list(options) if current in options or not current else [current, *options]
+    k = _prime(key, current if current in choices else (choices[0] if choices else None))
+    v[key] = st.selectbox(
+        label, choices, format_func=format_func, key=k, help=_help(key, help_extra)
+    )
+
+
+def choice(
+    v: Values,
+    key: str,
+    label: str,
+    labels: dict[str, str],
+    on_change: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+) -> None:
+    k = _prime(key, v[key])
+    v[key] = st.radio(
+        label,
+        list(labels),
+        format_func=labels.__getitem__,
+        key=k,
+        horizontal=True,
+        help=_help(key),
+        on_change=on_change,
+        args=args,
+    )
+
+
+# --- The groups -------------------------------------------------------------------------------
+
+
+def _calls_from_slider() -> None:
+    st.session_state[EXACT_CALLS] = st.session_state[wkey("calls")]
+    state.values()["calls"] = st.session_state[wkey("calls")]
+
+
+def _calls_from_number() -> None:
+    st.session_state[wkey("calls")] = st.session_state[EXACT_CALLS]
+    state.values()["calls"] = st.session_state[EXACT_CALLS]
+
+
+def workload(v: Values) -> None:
+    """Volume, growth, categories, peak and the time frame."""
+    calls = float(v["calls"])  # type: ignore[arg-type]
+    options = sorted(set(query.CALL_STEPS) | {calls})
+    k = _prime("calls", calls)
+    st.select_slider(
+        "Calls in month 1 (calls/month)",
+        options=options,
+        format_func=summary.count,
+        key=k,
+        help=_help("calls", "Drag, or use the arrow keys; type an exact number below."),
+        on_change=_calls_from_slider,
+    )
+    if EXACT_CALLS not in st.session_state:
+        st.session_state[EXACT_CALLS] = calls
+    st.number_input(
+        "Exact calls in month 1 (calls/month)",
+        min_value=0.0,
+        max_value=query.FIELDS["calls"].bounds[1],
+        step=1000.0,
+        format="%.0f",
+        key=EXACT_CALLS,
+        help="Any volume, e.g. 2400000; the slider above jumps to it.",
+        on_change=_calls_from_number,
+    )
+    slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
+    number(v, "categories", "Categories today (count)", 1)
+    number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
+    slider(v, "horizon", "Horizon (months)", 1)
+    k = _prime("start", v["start"])
+    v["start"] = st.date_input(
+        "Month 1 starts on (date)",
+        min_value=dt.date(2000, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        key=k,
+        help=_help("start"),
+    )
+
+
+def _models(catalog: Catalog, ref: query.Ref, tuned: bool = False) -> dict[str, Any]:
+    def label(model_id: str) -> str:
+        return summary.model_choice_label(model_id, catalog, fine_tuned=tuned)
+
+    return {"options": query.catalog_ids(catalog, ref), "format_func": label}
+
+
+def _labeling(catalog: Catalog) -> dict[str, Any]:
+    def label(method_id: str) -> str:
+        return summary.labeling_choice_label(method_id, catalog)
+
+    return {"options": query.catalog_ids(catalog, "labeling"), "format_func": label}
+
+
+def _gpus(catalog: Catalog) -> dict[str, Any]:
+    def label(offer_id: str) -> str:
+        return summary.gpu_choice_label(offer_id, catalog)
+
+    return {"options": query.catalog_ids(catalog, "gpu"), "format_func": label}
+
+
+def prompting(v: Values, catalog: Catalog) -> None:
+    """The prompted off-the-shelf model, its prompt size, effort and accuracy."""
+    pick(v, "p.model", "Model (USD per 1M tokens)", **_models(catalog, "model"))
+    number(v, "p.in_tokens", "Input tokens per call (tokens)", 50, fmt="%g")
+    number(v, "p.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
+    slider(v, "p.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
+    number(v, "p.build_hours", "Build effort (hours)", 1, fmt="%g")
+    number(v, "p.maint_hours", "Upkeep (hours/month)", 0.5, fmt="%g")
+    number(v, "p.change_hours", "Effort per category change (hours)", 0.25, fmt="%g")
+    number(v, "p.migration_hours", "Effort to move to a successor model (hours)", 1, fmt="%g")
+    number(v, "p.examples", "Labeled examples: few-shot + evals (count)", 10)
+    number(v, "p.examples_per_cat", "Examples per new category (count)", 5)
+    pick(v, "p.labeling", "Labeling method (USD per example)", **_labeling(catalog))
+
+
+def _training_changed(catalog: Catalog) -> None:
+    """Own-GPU training cannot be served by the provider: move serving to what can serve it."""
+    v = state.values()
+    v[query.TRAINING_KEY] = st.session_state[wkey(query.TRAINING_KEY)]
+    if v[query.TRAINING_KEY] == "self_hosted" and v[query.SERVING_KEY] == "provider_hosted":
+        lora = query.catalog_ids(catalog, "lora_model")
+        v[query.SERVING_KEY] = "serverless_lora" if lora else "dedicated"
+        st.session_state[wkey(query.SERVING_KEY)] = v[query.SERVING_KEY]
+
+
+def fine_tuning(v: Values, catalog: Catalog) -> None:
+    """Training, serving, data, effort and accuracy of the fine-tuned model."""
+    st.markdown("**Training**")
+    choice(v, query.TRAINING_KEY, "Train through", TRAINING_LABELS, _training_changed, (catalog,))
+    if v[query.TRAINING_KEY] == "provider_api":
+        pick(
+            v,
+            "ft.model",
+            "Model to fine-tune (USD per 1M tokens)",
+            **_models(catalog, "ft_model", True),
+        )
+    else:
+        pick(v, "ft.gpu", "GPU offer (USD/GPU-hour)", **_gpus(catalog))
+        number(v, "ft.gpus", "GPUs used at once (count)", 1)
+        number(
+            v,
+            "ft.tokens_per_s",
+            "Training throughput (tokens/second/GPU)",
+            100,
+            fmt="%g",
+            help_extra="Measure it on your own model; the starting value is only a placeholder.",
+        )
+        choice(v, "ft.method", "Method", METHOD_LABELS)
+    number(v, "ft.epochs", "Epochs (passes over the data)", 1, fmt="%g", min_value=0.1)
+    number(v, "ft.experiments", "Runs paid for the first model (× one run)", 0.5, fmt="%g")
+
+    st.markdown("**Serving**")
+    choice(v, query.SERVING_KEY, "Serve on", SERVING_LABELS)
+    if v[query.SERVING_KEY] == "serverless_lora":
+        pick(v, "ft.serve_model", "Base model of the adapter", **_models(catalog, "lora_model"))
+    elif v[query.SERVING_KEY] == "dedicated":
+        pick(v, "ft.serve_gpu", "GPU offer for serving (USD/GPU-hour)", **_gpus(catalog))
+        number(v, "ft.gpus_per_replica", "GPUs per replica (count)", 1)
+        number(
+            v,
+            "ft.calls_per_s",
+            "Calls one replica sustains (calls/second)",
+            1,
+            fmt="%g",
+            help_extra="Measure it under load; the starting value is only a placeholder.",
+        )
+        number(v, "ft.min_replicas", "Replicas kept up at any load (count)", 1)
+    number(v, "ft.in_tokens", "Input tokens per call (tokens)", 10, fmt="%g")
+    number(v, "ft.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
+    slider(v, "ft.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
+
+    st.markdown("**Data**")
+    number(v, "ft.examples", "Training examples (count)", 1000)
+    number(v, "ft.tokens_per_example", "Tokens per example (tokens)", 10, fmt="%g", min_value=1)
+    number(v, "ft.examples_per_cat", "Examples per new category (count)", 50)
+    pick(v, "ft.labeling", "Labeling method (USD per example)", **_labeling(catalog))
+
+    st.markdown("**Effort**")
+    number(v, "ft.build_hours", "Build effort: data, training, evals (hours)", 4, fmt="%g")
+    slider(v, "ft.lead_weeks", "Lead time before it serves (weeks)", 0.5, fmt="%.1f")
+    number(v, "ft.maint_hours", "Upkeep (hours/month)", 0.5, fmt="%g")
+    number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
+    number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
+    number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+
+
+AUTO_SHARE = "in.hy.share#auto"
+SHARE_PLACEHOLDER = 0.1
+
+
+def hybrid(v: Values) -> None:
+    """How often the hybrid folds new categories into its model, and their traffic."""
+    number(v, "hy.retrain_months", "Re-train with new categories every (months)", 1)
+    if AUTO_SHARE not in st.session_state:
+        st.session_state[AUTO_SHARE] = v["hy.share"] is None
+    auto = st.checkbox(
+        "New categories bring an even share of traffic",
+        key=AUTO_SHARE,
+        help="Each new category brings 1 / (categories today) of all calls. "
+        "Untick to set the share yourself.",
+    )
+    k = _prime("hy.share", SHARE_PLACEHOLDER if v["hy.share"] is None else v["hy.share"])
+    share = st.slider(
+        "Share of all calls per new category (fraction)",
+        0.0,
+        1.0,
+        step=0.01,
+        format="percent",
+        key=k,
+        disabled=auto,
+        help=_help("hy.share"),
+    )
+    v["hy.share"] = None if auto else share
+
+
+def category_changes(v: Values) -> None:
+    """A regular cadence of new categories, plus one-off changes."""
+    number(v, "cc.every", "A change every (months; 0 = no cadence)", 1)
+    number(v, "cc.per_change", "New categories per regular change (count)", 1)
+    events = v["cc.events"]
+    k = _prime("cc.events", query.format_events(events) if events else "")  # type: ignore[arg-type]
+    text = st.text_input(
+        "One-off changes (month:new categories, …)",
+        key=k,
+        placeholder="e.g. 2:3, 9:1",
+        help="Each item is month:count, e.g. `2:3` adds 3 categories in month 2. "
+        + _help("cc.events"),
+    )
+    try:
+        v["cc.events"] = query.parse_events(text)
+    except query.QueryValueError as exc:
+        st.error(f"Not used: {exc}. The previous changes still count.")
+
+
+def people(v: Values) -> None:
+    """What people's time and wrong answers cost."""
+    number(v, "people.usd_per_hour", "Engineer cost (USD/hour)", 5, fmt="%g")
+    number(v, "people.usd_per_error", "Cost of one wrong answer (USD)", 0.05, fmt="%.2f")
+
+
+def about(v: Values) -> None:
+    """The scenario's name (it names the chart files) and notes."""
+    k = _prime("name", v["name"])
+    v["name"] = st.text_input("Scenario name", key=k, max_chars=120, help="Names the PNG files.")
+    k = _prime("description", v["description"])
+    v["description"] = st.text_area("Notes", key=k, max_chars=4000, height=100)
+
+
+def toggles(v: Values) -> bool:
+    """The accounting switches and the hybrid view; returns whether the hybrid is shown."""
+    cols = st.columns(3)
+    with cols[0]:
+        k = _prime("eng", v["eng"])
+        v["eng"] = st.toggle("Include engineering time", key=k, help=_help("eng"))
+    with cols[1]:
+        k = _prime("errors", v["errors"])
+        v["errors"] = st.toggle(
+            "Include error cost",
+            key=k,
+            help=_help("errors") + " Uses the cost of one wrong answer under People & quality.",
+        )
+    with cols[2]:
+        show: bool = st.toggle(
+            "Show hybrid",
+            key=state.SHOW_HYBRID,
+            help="Hybrid: the tuned model serves known categories, prompting serves new ones "
+            "until the next batched re-train.",
+        )
+    return show
+
+
+# --- The sidebar as a whole -------------------------------------------------------------------
+
+
+def scenario_source(ctx: Context) -> None:
+    """Picker, reset and upload (with the upload's errors, if any)."""
+    choices = ctx.choices
+    st.selectbox(
+        "Starting scenario",
+        list(choices),
+        key=state.PICK,
+        format_func=ctx.titles.__getitem__,
+        on_change=state.reset_to_pick,
+        args=(ctx,),
+        help="Every file in scenarios/. Changing it resets all inputs to that file.",
+    )
+    st.button(
+        "Reset inputs to this scenario",
+        on_click=state.reset_to_pick,
+        args=(ctx,),
+        width="stretch",
+    )
+    st.file_uploader(
+        "Load a scenario file (YAML)",
+        type=["yaml", "yml"],
+        key=state.UPLOAD,
+        on_change=state.on_upload,
+        args=(ctx,),
+        help="Replaces the inputs with the file's values. An invalid file changes nothing.",
+    )
+    errors = st.session_state.get(state.UPLOAD_ERRORS) or []
+    if errors:
+        st.error(
+            "This file was not loaded; your inputs are unchanged.\n\n```\n"
+            + "\n".join(errors)
+            + "\n```"
+        )
+    note = st.session_state.get(state.UPLOAD_NOTE)
+    if note and not errors:
+        st.success(note)
+
+
+def download(current: Scenario) -> None:
+    """The current inputs as a scenario file, to keep or to upload later."""
+    st.download_button(
+        "Download these inputs (YAML)",
+        data=dump_scenario(current),
+        file_name=f"{slug(current.name)}.yaml",
+        mime="application/x-yaml",
+        width="stretch",
+        help="A scenario file with every input as set now; edit it or load it again later.",
+    )
+
+
+GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("workload", "Workload", True),
+    ("prompting", "Prompting", False),
+    ("fine_tuning", "Fine-tuning", False),
+    ("hybrid", "Hybrid", False),
+    ("category_changes", "Category changes", False),
+    ("people", "People & quality", False),
+    ("about", "Scenario name & notes", False),
+)
+"""``(key, title, open at start)`` of each sidebar group; the group's expander key is
+``group.<key>``."""
+
+
+def group_key(key: str) -> str:
+    return f"group.{key}"
+
+
+def sidebar(ctx: Context, v: Values) -> None:
+    """Every input group in its own expander. Only open groups run their widgets (a closed
+    group's values stay in ``values``), which keeps each re-run light."""
+    renderers: dict[str, Callable[[], None]] = {
+        "workload": lambda: workload(v),
+        "prompting": lambda: prompting(v, ctx.catalog),
+        "fine_tuning": lambda: fine_tuning(v, ctx.catalog),
+        "hybrid": lambda: hybrid(v),
+        "category_changes": lambda: category_changes(v),
+        "people": lambda: people(v),
+        "about": lambda: about(v),
+    }
+    for key, title, expanded in GROUPS:
+        box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")
+        if box.open:
+            with box:
+                renderers[key]()

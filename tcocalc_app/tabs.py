@@ -1,0 +1,42 @@
+"""Tabs that other modules fill: each calls ``render(result, scenario, catalog)`` if it exists.
+
+A module ``tcocalc_app.<name>`` with a function ``render(result, scenario, catalog) -> None``
+draws its tab's content (``result``: :class:`~tcocalc.engine.Result`, ``scenario``: the
+:class:`~tcocalc.scenario.Scenario` the inputs form, ``catalog``: the
+:class:`~tcocalc.catalog.Catalog` in use). It is called only while its tab is open. Until such a
+module exists, the tab shows one line saying what will be there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+from tcocalc.catalog import Catalog
+from tcocalc.engine import Result
+from tcocalc.scenario import Scenario
+
+PLUGGABLE: dict[str, tuple[str, str]] = {
+    "Analysis": (
+        "tcocalc_app.analytics",
+        "Sensitivity of the break-even to each input, and how sure it is (Monte Carlo).",
+    ),
+    "Pricing": ("tcocalc_app.pricing", "The prices in use, where they come from and how old."),
+    "Export": ("tcocalc_app.export", "Slides, images and spreadsheets of this scenario."),
+}
+
+
+def available(module_name: str) -> bool:
+    return importlib.util.find_spec(module_name) is not None
+
+
+def render(title: str, result: Result, scenario: Scenario, catalog: Catalog) -> None:
+    """The content of one pluggable tab."""
+    module_name, placeholder = PLUGGABLE[title]
+    if not available(module_name):
+        st.caption(f"{placeholder} (Not available in this version.)")
+        return
+    module = importlib.import_module(module_name)
+    module.render(result, scenario, catalog)
