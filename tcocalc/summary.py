@@ -195,15 +195,17 @@ def headline(result: Result) -> Headline:
     )
 
 
-def totals_table(result: Result, show_hybrid: bool = True) -> pd.DataFrame:
+def totals_table(
+    result: Result, show_hybrid: bool = True, figures: Headline | None = None
+) -> pd.DataFrame:
     """Cumulative cost of each strategy and the savings, one column per checkpoint (as text).
 
     A saving is what the challenger costs less than prompting; a negative saving means it costs
-    more.
+    more. Pass ``figures`` (the result's :func:`headline`) to save computing it again.
     """
     import pandas as pd
 
-    h = headline(result)
+    h = figures or headline(result)
     strategies: tuple[Strategy, ...] = STRATEGIES if show_hybrid else STRATEGIES[:2]
     columns = [
         f"Month {m}" + (" (horizon)" if m == h.horizon_months else "") for m in h.checkpoints

@@ -8,6 +8,7 @@ carry units; every tooltip is the scenario field's own description.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -446,7 +447,7 @@ def download(current: Scenario) -> None:
     """The current inputs as a scenario file, to keep or to upload later."""
     st.download_button(
         "Download these inputs (YAML)",
-        data=dump_scenario(current),
+        data=functools.partial(dump_scenario, current),  # written on click, not on every re-run
         file_name=f"{slug(current.name)}.yaml",
         mime="application/x-yaml",
         width="stretch",
