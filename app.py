@@ -16,7 +16,12 @@ from tcocalc.engine import project
 from tcocalc.loader import InputFileError
 from tcocalc_app import data, headline, inputs, overview, state, tabs
 
-st.set_page_config(page_title="tcocalc: fine-tuning vs prompting", page_icon="📈", layout="wide")
+st.set_page_config(
+    page_title="tcocalc: fine-tuning vs prompting",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state=360,  # px: room for labels with units and the catalog pickers
+)
 
 try:
     catalog, catalog_key = data.catalog()
