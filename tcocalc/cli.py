@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_COMMANDS: list[str] = []
+EXTRA_COMMANDS: list[str] = ["tcocalc.export"]
 """Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
 
 

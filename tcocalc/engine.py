@@ -22,7 +22,7 @@ Components (USD per month; a strategy's total is their sum and nothing else)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -89,6 +89,31 @@ def compute(p: Params) -> Arr:
     when some fields are ``(n, 1)`` arrays). Axis -3 follows :data:`STRATEGIES`, axis -2
     :data:`COMPONENTS`.
     """
+    shape, series = _component_series(p)
+    return np.stack(
+        [np.stack([np.broadcast_to(x, shape) for x in s], axis=-2) for s in series],
+        axis=-3,
+    )
+
+
+def compute_totals(p: Params) -> Arr:
+    """Monthly totals of the components the toggles include: shape ``(..., 3, H)``, USD/month.
+
+    Equal to ``compute(p)[..., component_mask(...), :].sum(axis=-2)``, without materialising every
+    component of every variant (10,000 Monte Carlo draws x 120 months would be 200 MB).
+    """
+    shape, series = _component_series(p)
+    mask = component_mask(p.include_engineering, p.include_error_cost)
+    out = np.zeros((*shape[:-1], len(series), shape[-1]))
+    for i, components in enumerate(series):
+        for included, x in zip(mask, components, strict=True):
+            if included:
+                out[..., i, :] += x
+    return out
+
+
+def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
+    """The broadcast shape ``(..., H)`` and the 7 component series of each of the 3 strategies."""
     months = c.months_of(p.horizon_months)
     calls = c.calls_per_month(p.monthly_calls, p.monthly_growth_pct, months)
     rate = p.engineer_usd_per_hour
@@ -102,14 +127,15 @@ def compute(p: Params) -> Arr:
         return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
 
     # --- Prompting -------------------------------------------------------------------------
+    p_moves = np.asarray(p.prompt_migration, dtype=bool)
+    p_moved = np.maximum.accumulate(p_moves, axis=-1)  # on the successor from that month on
     p_per_call_calls = c.token_inference_usd(
         calls,
         p.p_input_tokens_per_call,
         p.p_output_tokens_per_call,
-        p.p_usd_per_1m_input_tokens,
-        p.p_usd_per_1m_output_tokens,
+        np.where(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
+        np.where(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
     )
-    p_moves = np.asarray(p.prompt_migration, dtype=bool)
     p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
         p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
     )
@@ -131,12 +157,17 @@ def compute(p: Params) -> Arr:
     live = c.live_fraction(p.f_lead_time_weeks, months)
     go = c.go_live_month(p.f_lead_time_weeks)
     after_live = months >= go  # month of go-live onwards: changes need a re-train
+    migration = np.asarray(p.forced_migration, dtype=bool)
+    moved = np.maximum.accumulate(migration, axis=-1)  # rebuilt on the successor from then on
     f_per_call = c.token_inference_usd(
         np.ones_like(calls),
         p.f_input_tokens_per_call,
         p.f_output_tokens_per_call,
-        p.f_usd_per_1m_input_tokens,
-        p.f_usd_per_1m_output_tokens,
+        np.where(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
+        np.where(moved, p.f_successor_usd_per_1m_output_tokens, p.f_usd_per_1m_output_tokens),
+    )
+    hosting_usd_per_hour = np.where(
+        moved, p.f_successor_hosting_usd_per_hour, p.f_hosting_usd_per_hour
     )
     p_per_call = p_per_call_calls / np.where(calls > 0, calls, 1.0)
 
@@ -153,7 +184,11 @@ def compute(p: Params) -> Arr:
         months,
         1.0,
     )
-    retrain_cost = c.training_run_usd(dataset_tokens, p.f_epochs, p.f_usd_per_training_token)
+    retrain_cost = c.training_run_usd(
+        dataset_tokens,
+        p.f_epochs,
+        np.where(moved, p.f_successor_usd_per_training_token, p.f_usd_per_training_token),
+    )
     labels_at_start = _at_month(
         c.labeling_usd(p.f_training_examples, p.f_usd_per_labeled_example), months, 1.0
     )
@@ -161,23 +196,25 @@ def compute(p: Params) -> Arr:
         new_cats * p.f_examples_per_new_category, p.f_usd_per_labeled_example
     )
     drift = _every(p.f_retrain_every_months, months, go)
-    migration = np.asarray(p.forced_migration, dtype=bool)
 
     def inference(ft_share: Arr) -> Arr:
         """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
         serving_calls = calls * ft_share
+        tokens_and_hosting = (
+            serving_calls * f_per_call
+            + calls * (1.0 - ft_share) * p_per_call
+            + c.hourly_usd(hosting_usd_per_hour, live)
+        )
+        if not p.is_dedicated:
+            # No replica is billed: skip sizing them (a third of the time of a large batch).
+            return tokens_and_hosting
         replicas = c.replicas_needed(
             serving_calls,
             p.peak_to_average_ratio,
             p.f_calls_per_second_per_replica,
             p.f_min_replicas,
         )
-        return (
-            serving_calls * f_per_call
-            + calls * (1.0 - ft_share) * p_per_call
-            + c.hourly_usd(p.f_hosting_usd_per_hour, live)
-            + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
-        )
+        return tokens_and_hosting + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
 
     def errors(ft_share: Arr) -> Arr:
         accuracy = ft_share * p.f_accuracy + (1.0 - ft_share) * p.p_accuracy
@@ -238,10 +275,7 @@ def compute(p: Params) -> Arr:
         errors(h_share),
     ]
 
-    return np.stack(
-        [np.stack([full(x) for x in s], axis=-2) for s in (prompting, fine_tuning, hybrid)],
-        axis=-3,
-    )
+    return shape, [prompting, fine_tuning, hybrid]
 
 
 def _every(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
@@ -268,7 +302,6 @@ class Result:
     params: Params
     components: Arr
     warnings: tuple[str, ...] = ()
-    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def horizon_months(self) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from tcocalc.catalog import Catalog
+from tcocalc.catalog import Catalog, LlmModel, UnknownIdError
 from tcocalc.costs import usd_per_training_token_on_gpus
 from tcocalc.scenario import (
     DedicatedServing,
@@ -58,6 +58,8 @@ class Params:
     p_examples_per_new_category: Num
     p_hours_per_model_migration: Num
     p_accuracy: Num
+    p_successor_usd_per_1m_input_tokens: Num
+    p_successor_usd_per_1m_output_tokens: Num
     # Fine-tuning: data and training
     f_training_examples: Num
     f_tokens_per_example: Num
@@ -82,6 +84,11 @@ class Params:
     f_hours_per_category_change: Num
     f_hours_per_retrain: Num
     f_accuracy: Num
+    # Fine-tuning after a forced migration (equal to today's prices when there is none)
+    f_successor_usd_per_training_token: Num
+    f_successor_usd_per_1m_input_tokens: Num
+    f_successor_usd_per_1m_output_tokens: Num
+    f_successor_hosting_usd_per_hour: Num
     # Hybrid
     h_traffic_share_per_new_category: Num
     # Schedules shared by all variants
@@ -152,6 +159,8 @@ class EndOfAvailability:
     """``prompting`` (the prompted model is retired) or ``fine_tuning`` (the tuned model must be
     rebuilt elsewhere)."""
     message: str
+    successor: LlmModel | None = None
+    """The successor's catalog entry, when the catalog has it."""
 
 
 def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvailability]:
@@ -167,11 +176,29 @@ def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvail
     def earliest(ends: list[tuple[dt.date, str, str | None]], strategy: str) -> None:
         if not ends:
             return
-        day, what, successor = min(ends, key=lambda e: e[0])
+        day, what, successor_id = min(ends, key=lambda e: e[0])
         month = month_of_date(start, day)
-        if month <= horizon:
-            then = f"; migrate to {successor}" if successor else ""
-            found.append(EndOfAvailability(max(month, 0), strategy, what + then))
+        if month > horizon:
+            return
+        successor: LlmModel | None = None
+        if successor_id is None:
+            what += "; no successor is named: costs stay at today's prices"
+        else:
+            try:
+                successor = catalog.model(successor_id)
+            except UnknownIdError:
+                what += f"; its successor {successor_id} is not in the catalog: costs stay at "
+                what += "today's prices"
+            else:
+                what += f"; migrate to {successor_id}"
+                tuned_here = strategy == "fine_tuning" and _tuned_on_provider(scenario)
+                if tuned_here and successor.fine_tuning is None:
+                    what += (
+                        ", which cannot be fine-tuned there: the rebuild is priced at "
+                        "today's prices; pick a provider that still tunes"
+                    )
+                    successor = None
+        found.append(EndOfAvailability(max(month, 0), strategy, what, successor))
 
     prompted = catalog.model(scenario.prompting.model)
     if prompted.available_until is not None:
@@ -219,6 +246,10 @@ def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvail
             )
     earliest(ends, "fine_tuning")
     return found
+
+
+def _tuned_on_provider(scenario: Scenario) -> bool:
+    return isinstance(scenario.fine_tuning.training, ProviderTraining)
 
 
 def resolve(scenario: Scenario, catalog: Catalog) -> Params:
@@ -276,9 +307,33 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
 
     migration = np.zeros(s.horizon_months, dtype=bool)
     p_migration = np.zeros(s.horizon_months, dtype=bool)
+    p_next_in, p_next_out = p_model.usd_per_1m_input_tokens, p_model.usd_per_1m_output_tokens
+    f_next = (usd_per_training_token, f_in, f_out, hosting)
+    per_token_tuned = isinstance(f.serving, ProviderHostedServing)
     for end in end_of_availability(s, catalog):
-        if end.month >= 1:
-            (migration if end.strategy == "fine_tuning" else p_migration)[end.month - 1] = True
+        if end.month < 1:
+            continue
+        (migration if end.strategy == "fine_tuning" else p_migration)[end.month - 1] = True
+        nxt = end.successor
+        if nxt is None:
+            continue
+        if end.strategy == "prompting":
+            p_next_in, p_next_out = nxt.usd_per_1m_input_tokens, nxt.usd_per_1m_output_tokens
+        elif isinstance(f.training, ProviderTraining) and nxt.fine_tuning is not None:
+            tuned_next = nxt.fine_tuning
+            f_next = (
+                tuned_next.usd_per_1m_training_tokens / 1e6,
+                tuned_next.usd_per_1m_input_tokens if per_token_tuned else f_in,
+                tuned_next.usd_per_1m_output_tokens if per_token_tuned else f_out,
+                tuned_next.usd_per_hosting_hour if per_token_tuned else hosting,
+            )
+        elif isinstance(f.serving, ServerlessLoraServing):
+            f_next = (
+                usd_per_training_token,
+                nxt.usd_per_1m_input_tokens,
+                nxt.usd_per_1m_output_tokens,
+                hosting,
+            )
 
     return Params(
         horizon_months=s.horizon_months,
@@ -325,6 +380,12 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         new_categories=category_events(s),
         forced_migration=migration,
         prompt_migration=p_migration,
+        p_successor_usd_per_1m_input_tokens=p_next_in,
+        p_successor_usd_per_1m_output_tokens=p_next_out,
+        f_successor_usd_per_training_token=f_next[0],
+        f_successor_usd_per_1m_input_tokens=f_next[1],
+        f_successor_usd_per_1m_output_tokens=f_next[2],
+        f_successor_hosting_usd_per_hour=f_next[3],
         p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,

@@ -87,11 +87,19 @@ def test_article_with_shipped_prices_forces_a_migration(article, shipped_catalog
     # The migration costs 8 h of re-training work; prompting re-tests its prompt for 4 h
     assert comp(r, "fine_tuning", "engineering")[11] == pytest.approx(800.0)
     assert comp(r, "prompting", "engineering")[11] == pytest.approx(400.0)
-    # In plain dollars, fine-tuning still breaks even in month 7, loses the lead at the migration
-    # (400 + 12 x 20 = 640 > 600) and wins it back for good in month 14 (400 + 280 <= 700)
+    # From month 12 the prompt runs on the successor gpt-6-luna ($0.10 / $0.50 per 1M):
+    # 100,000 x (1,150 x 0.10 + 25 x 0.50) / 1M = $12.75 a month
+    assert comp(r, "prompting", "inference")[10:12] == pytest.approx([50.0, 12.75])
+    # gpt-6-luna cannot be fine-tuned, so the tuned model's rebuild keeps today's prices
+    assert any("cannot be fine-tuned there" in w for w in r.warnings)
+    assert comp(r, "fine_tuning", "inference")[11] == pytest.approx(20.0)
+    # In plain dollars, fine-tuning still breaks even in month 7 but loses the lead at the
+    # migration (200 + 200 + 12 x 20 = 640 > 11 x 50 + 12.75 = 562.75) and, paying $20 a month
+    # against prompting's $12.75, never wins it back
     plain = project(updated(article, PLAIN_DOLLARS | NO_CHANGES), shipped_catalog)
     be = plain.fine_tuning_breakeven
-    assert (be.first_month, be.durable_month, be.lead_changes) == (7, 14, (7, 12, 14))
+    assert (be.first_month, be.durable_month, be.lead_changes) == (7, None, (7, 12))
+    assert be.estimated_month is None
 
 
 def test_hybrid_sends_new_categories_to_the_prompt_until_the_batch(article, fixture_catalog):
@@ -256,3 +264,23 @@ def test_shipped_scenarios_tell_their_story(shipped_catalog):
     assert taxonomy.fine_tuning_breakeven.durable_month is None
     assert taxonomy.hybrid_breakeven.durable_month is None
     assert taxonomy.total("prompting") < 0.5 * taxonomy.total("fine_tuning")
+
+
+def test_forced_migration_rebuilds_at_the_successors_prices(article, fixture_catalog):
+    # ending-model stops taking fine-tuning jobs on 2027-06-15 (month 6); successor gpt-4.1-mini
+    s = updated(
+        article,
+        NO_CHANGES | {"start_date": "2027-01-01", "fine_tuning.training.model": "ending-model"},
+    )
+    r = project(s, fixture_catalog)
+    assert r.warnings == (
+        "month 6: new fine-tuning jobs on ending-model end after 2027-06-15; migrate to "
+        "gpt-4.1-mini",
+    )
+    # First model: 40,000 x 250 x 4 = 40M training tokens x $10 / 1M = $400
+    assert comp(r, "fine_tuning", "training")[0] == pytest.approx(400.0)
+    # The rebuild in month 6 trains on gpt-4.1-mini at $5 / 1M = $200
+    assert comp(r, "fine_tuning", "retraining").nonzero()[0].tolist() == [5]
+    assert comp(r, "fine_tuning", "retraining")[5] == pytest.approx(200.0)
+    # Calls: 100,000 x (150 x 1.50 + 25 x 3.00) / 1M = $30 before, $20 on the successor from month 6
+    assert comp(r, "fine_tuning", "inference")[4:6] == pytest.approx([30.0, 20.0])
