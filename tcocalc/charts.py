@@ -121,15 +121,15 @@ def _layout(title: str, subtitle: str, **extra: Any) -> Spec:
             "font": {"size": 17},
         },
         "margin": {"l": 70, "r": 24, "t": 70, "b": 40},
-        # Below the plot, where a legend that wraps on a narrow screen pushes the margin down
-        # instead of running into the title.
+        # Below the plot (under the axis title), where a legend that wraps on a narrow screen
+        # grows the bottom margin instead of running into the title or the axis.
         "legend": {
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "y": 0,
-            "yref": "container",
-            "yanchor": "bottom",
+            "y": -0.2,
+            "yref": "paper",
+            "yanchor": "top",
             "font": {"size": 12},
             "bgcolor": "rgba(255,255,255,0)",
         },

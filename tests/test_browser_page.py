@@ -56,12 +56,15 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on a free local port; returns the process and its URL."""
+def start_server(
+    env: dict[str, str], script: Path = PROJECT_ROOT / "app.py"
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` (or ``script``) on a free local port; returns the process and its
+    URL."""
     port = free_port()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
@@ -130,7 +133,6 @@ def test_page_loads_a_slider_moves_the_headline_and_the_link_restores_it(
     page.locator(CHART).first.wait_for(timeout=30_000)
     wait_for_breakeven(page, "Month 14")
     assert page.get_by_role("heading", name="Customer support classifier (article)").is_visible()
-    assert page.locator(CHART).count() >= 2
 
     # The call slider, with the keyboard: 100k -> 150k (the next stop).
     thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
@@ -158,10 +160,20 @@ def test_screenshots(server: str, browser: object, width: int, height: int) -> N
     page.locator(CHART).first.wait_for(timeout=30_000)
     page.wait_for_timeout(800)  # let plotly finish its transitions
     page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}.png"))
-    page.locator(CHART).first.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}-charts.png"))
     # Every label of the headline fits its column: no ellipsis.
     for value in page.get_by_test_id("stMetricValue").all():
         assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), value.inner_text()
+    page.locator(CHART).first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}-breakeven.png"))
+    page.get_by_role("tab", name="Monthly cost").click()
+    page.get_by_text("by component, on the same scale").wait_for(timeout=20_000)
+    page.locator(CHART).first.wait_for(timeout=20_000)
+    page.wait_for_timeout(800)
+    page.locator(CHART).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}-monthly.png"))
+    page.get_by_role("tab", name="Hidden costs").click()
+    page.get_by_text("Iteration speed (per category change)").wait_for(timeout=20_000)
+    page.get_by_text("Iteration speed (per category change)").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}-hidden-costs.png"))
     page.close()
