@@ -140,6 +140,15 @@ def pick(
         st.caption(details(chosen))
 
 
+KIND_HELP = {
+    query.TRAINING_KEY: "Provider API: the provider fine-tunes its model, billed per training "
+    "token. Own GPUs: an open-weights model trained on rented GPUs, billed per GPU-hour.",
+    query.SERVING_KEY: "Provider-hosted: the provider serves the tuned model at its fine-tuned "
+    "token prices. Serverless LoRA: a provider serves the adapter at the base model's token "
+    "prices. Dedicated GPUs: own replicas billed by the hour, busy or idle.",
+}
+
+
 def choice(
     v: Values,
     key: str,
@@ -155,7 +164,7 @@ def choice(
         format_func=labels.__getitem__,
         key=k,
         horizontal=True,
-        help=_help(key),
+        help=KIND_HELP.get(key) or _help(key),
         on_change=on_change,
         args=args,
     )
@@ -399,7 +408,13 @@ def about(v: Values) -> None:
         help=_help("start"),
     )
     k = _prime("description", v["description"])
-    v["description"] = st.text_area("Notes", key=k, max_chars=4000, height=100)
+    v["description"] = st.text_area(
+        "Notes",
+        key=k,
+        max_chars=4000,
+        height=100,
+        help="Shown under the title: what this scenario assumes and why.",
+    )
 
 
 def toggles(v: Values) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from tcocalc import query
 from tcocalc.loader import PROJECT_ROOT, load_scenario, scenario_files
@@ -69,6 +70,10 @@ def test_every_shipped_scenario_renders(path: Path) -> None:
     assert len(ok(at.run()).get("plotly_chart")) == 1
     at.session_state["tab"] = "Hidden costs"
     assert "Iteration speed (per category change)" in ok(at.run()).table[-1].value.index
+    # Every input explains itself.
+    for w in [*at.sidebar, *at.main]:
+        if isinstance(w, Widget) and w.type not in {"button", "tabs", "expander"}:
+            assert getattr(w, "help", ""), f"no tooltip on {w.key}"
     # Every field of the scenario has a widget once its group is open.
     keys = {w.key for w in at.main if getattr(w, "key", None)} | {
         w.key for w in at.sidebar if getattr(w, "key", None)
