@@ -28,6 +28,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _catalog(args: argparse.Namespace) -> Any:
     folders = [Path(p) for p in (getattr(args, "pricing", None) or [])]
+    if not folders:  # TCOCALC_PRICING_DIR layered over pricing/, as in the app
+        from tcocalc.pricing_store import load_configured_catalog
+
+        return load_configured_catalog()
     return load_catalog(*folders)
 
 
@@ -220,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_COMMANDS: list[str] = ["tcocalc.export"]
+EXTRA_COMMANDS: list[str] = ["tcocalc.export", "tcocalc.pricing_cli"]
 """Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
 
 

@@ -19,9 +19,10 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from tcocalc.catalog import Catalog, PricingFile, UnknownIdError
 from tcocalc.scenario import Scenario
@@ -126,12 +127,60 @@ def _check_text(raw: bytes, name: str) -> str:
     return text
 
 
+_CONSTRUCT_ERRORS = (ValueError, OverflowError, KeyError, TypeError, IndexError, AttributeError)
+"""What ruamel raises, unmarked, for text it scans but cannot construct a value from."""
+
+
+def _line_col(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _bad_value(text: str) -> tuple[int, int, str] | None:
+    """Position and message of the first scalar that fails to construct, or of a merge key."""
+    yaml = _yaml()
+    try:
+        stack = [yaml.compose(io.StringIO(text))]
+    except Exception:
+        return None
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            if node.tag == "tag:yaml.org,2002:merge":
+                return (*_line_col(node.start_mark), "merge keys (<<) are not allowed")
+            try:
+                yaml.constructor.construct_object(node)
+            except _CONSTRUCT_ERRORS as exc:
+                value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+                return (*_line_col(node.start_mark), f"invalid value {value!r}: {exc}")
+        elif isinstance(node, MappingNode):
+            stack.extend(x for pair in reversed(node.value) for x in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
+def _has_merge(data: Any) -> bool:
+    """True when a mapping took keys from a ``<<`` merge key (which carry no position)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CommentedMap):
+            if getattr(node, merge_attrib, None):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, CommentedSeq):
+            stack.extend(node)
+    return False
+
+
 def parse_yaml(raw: bytes | str, name: str) -> Document:
     """Parse one YAML document safely; raise :class:`InputFileError` with the position."""
     text = _check_text(raw.encode("utf-8") if isinstance(raw, str) else raw, name)
     yaml = _yaml()
+    last_mark = None
     try:
         for event in yaml.parse(io.StringIO(text)):
+            last_mark = event.end_mark
             if isinstance(event, AliasEvent):
                 mark = event.start_mark
                 line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -155,6 +204,16 @@ def parse_yaml(raw: bytes | str, name: str) -> Document:
         raise InputFileError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise InputFileError([Problem(name, 1, 1, "", "invalid YAML: nested too deeply")]) from None
+    except InputFileError:
+        raise
+    except _CONSTRUCT_ERRORS as exc:
+        # A scalar the scanner or constructor cannot turn into a value (2026-13-45, an integer of
+        # 5,000 digits, a \U escape past U+10FFFF); find which one, else blame the last good event.
+        line, col, what = _bad_value(text) or (*_line_col(last_mark), f"invalid YAML: {exc}")
+        raise InputFileError([Problem(name, line, col, "", what)]) from None
+    if _has_merge(data):
+        line, col, what = _bad_value(text) or (1, 1, "merge keys (<<) are not allowed")
+        raise InputFileError([Problem(name, line, col, "", what)])
     if data is None:
         raise InputFileError([Problem(name, 1, 1, "", "the file is empty")])
     if not isinstance(data, CommentedMap):

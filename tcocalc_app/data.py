@@ -48,7 +48,16 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def catalog() -> tuple[Catalog, str]:
-    """The pricing catalog and its fingerprint; raises ``PricingFileError`` for a bad file."""
+    """The pricing catalog and its fingerprint; raises ``PricingFileError`` for a bad file.
+
+    Without ``TCOCALC_PRICING``: the folders of :mod:`tcocalc.pricing_store`
+    (``TCOCALC_PRICING_DIR`` layered over ``pricing/``), and a broken edit keeps the last good
+    catalog in use (the Pricing tab lists the errors).
+    """
+    if not os.environ.get(PRICING_ENV):
+        from tcocalc_app import pricing
+
+        return pricing.catalog_in_use()
     folders = pricing_folders()
     key = fingerprint([f for folder in folders for f in pricing_files(folder)])
     return _catalog(tuple(str(f) for f in folders), key), key

@@ -1,0 +1,424 @@
+"""The "Pricing" tab: every price with its source and age, and an editor for the pricing files.
+
+Layer rule: this module reads widgets, calls :mod:`tcocalc.pricing_store` and
+:mod:`tcocalc.pricing_editor`, and renders. Every check (validation, read-only mode, safe file
+names, conflicts) lives in those modules, so it holds when this page is bypassed.
+
+Hook-up: ``tcocalc_app.data.catalog()`` returns :func:`catalog_in_use` (unless the test
+override ``TCOCALC_PRICING`` is set), so the whole page computes with the last good catalog of
+``TCOCALC_PRICING_DIR`` over ``pricing/``, re-read whenever a file's content changes; the
+"Pricing" tab (``tcocalc_app.tabs``) calls :func:`render`.
+
+Session-state keys all start with ``pricing_``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from tcocalc import pricing_editor as ed
+from tcocalc.catalog import Catalog
+from tcocalc.engine import Result
+from tcocalc.loader import InputFileError, PricingFileError, Problem
+from tcocalc.pricing_store import (
+    CatalogState,
+    PricingFolders,
+    PricingStore,
+    configured_folders,
+    horizon_end,
+    pricing_table,
+    scenario_ids,
+    stale_after_days,
+)
+from tcocalc.scenario import Scenario
+
+NEW_FILE_OPTION = "+ New file…"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(folders: PricingFolders) -> PricingStore:
+    """One store per folder set and server process: it remembers the last good catalog."""
+    return PricingStore(folders)
+
+
+def pricing_state() -> CatalogState:
+    """The pricing files now: the catalog in use and the problems of the files on disk.
+
+    Cheap on every run: the files are re-read only when their content changed.
+    """
+    return _store(configured_folders()).current()
+
+
+def current_catalog() -> Catalog:
+    """The catalog the page should use; stops the page with the errors when no version of the
+    pricing files has ever loaded."""
+    state = pricing_state()
+    if state.catalog is None:
+        st.error(
+            "The pricing files have errors and no earlier good version is loaded. Fix them on "
+            "disk (`tcocalc pricing validate`); the page reloads them by itself."
+        )
+        _problems(state.problems)
+        st.stop()
+    assert state.catalog is not None
+    return state.catalog
+
+
+def catalog_in_use() -> tuple[Catalog, str]:
+    """The catalog the page computes with and a cache key for it (for ``tcocalc_app.data``).
+
+    Raises :class:`~tcocalc.loader.PricingFileError` when no version of the files ever loaded;
+    warns at the top of the page while a broken edit keeps the last good catalog in use.
+    """
+    state = pricing_state()
+    if state.catalog is None:
+        raise PricingFileError(list(state.problems))
+    if state.using_last_good:
+        st.warning(
+            f"The pricing files have {len(state.problems)} error(s): the page keeps using the "
+            "last good prices. The Pricing tab lists the errors.",
+            icon="⚠️",
+        )
+    return state.catalog, state.good_fingerprint or ""
+
+
+def catalog_key() -> str:
+    """A cache key for anything computed from the catalog in use (changes when prices change)."""
+    return pricing_state().good_fingerprint or ""
+
+
+def _problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    st.code("\n".join(map(str, problems)) or "(no details)", language=None, wrap_lines=True)
+
+
+# --- The tab ------------------------------------------------------------------------------------
+
+
+def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
+    """The Pricing tab for the scenario on screen."""
+    state = pricing_state()
+    _end_of_availability(result)
+    _status(state)
+    _table(scenario, catalog, state)
+    st.divider()
+    _editor(state)
+
+
+def _end_of_availability(result: Result) -> None:
+    for warning in result.warnings:
+        st.warning(
+            f"**End of availability** — {warning}. The projection charges the migration in that "
+            "month (re-training the tuned model, re-testing the prompt).",
+            icon="⚠️",
+        )
+
+
+def _status(state: CatalogState) -> None:
+    if ed.is_read_only():
+        st.info(
+            "**Read-only.** This server was started with `TCOCALC_READ_ONLY=1`: you can look at "
+            "and check prices here, but not save them. Change prices in git, or ask whoever runs "
+            "this server.",
+            icon="🔒",
+        )
+    if state.using_last_good:
+        loaded = f" (loaded {state.good_loaded_at:%H:%M:%S})" if state.good_loaded_at else ""
+        st.error(
+            "**The pricing files on disk have errors.** The page keeps using the last good "
+            f"prices{loaded} until they are fixed:"
+        )
+        _problems(state.problems)
+    saved_to = "" if ed.is_read_only() else f" Edits are saved to {state.folders.editable}."
+    st.caption(f"Prices from {state.folders.describe()}.{saved_to}")
+
+
+def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
+    st.subheader("Prices")
+    left, right = st.columns([1, 3])
+    stale_after = int(
+        left.number_input(
+            "Stale after (days)",
+            min_value=1,
+            max_value=3650,
+            value=stale_after_days(),
+            step=30,
+            key="pricing_stale_days",
+            help="A price whose `as_of` is older than this is flagged stale "
+            "(default from TCOCALC_STALE_DAYS, else 90).",
+        )
+    )
+    only_flagged = right.toggle(
+        "Only stale, ended or ending within the horizon", key="pricing_only_flagged"
+    )
+    table = pricing_table(
+        catalog,
+        today=dt.date.today(),
+        stale_after=stale_after,
+        horizon_end=horizon_end(scenario.start_date, scenario.horizon_months),
+        origins=state.layered.origins if state.layered else None,
+        used_ids=scenario_ids(scenario),
+        only_flagged=only_flagged,
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_order=[
+            "used",
+            "kind",
+            "id",
+            "provider",
+            "price",
+            "as_of",
+            "age_days",
+            "stale",
+            "ended",
+            "ends_in_horizon",
+            "flags",
+            "source",
+            "file",
+        ],
+        column_config={
+            "used": st.column_config.CheckboxColumn("In scenario", width="small"),
+            "kind": st.column_config.TextColumn("Kind", width="small"),
+            "id": st.column_config.TextColumn("Id"),
+            "provider": st.column_config.TextColumn("Provider"),
+            "price": st.column_config.TextColumn("Price", width="large"),
+            "as_of": st.column_config.DateColumn("As of", format="YYYY-MM-DD"),
+            "age_days": st.column_config.NumberColumn("Age (days)", format="%d"),
+            "stale": st.column_config.CheckboxColumn("Stale"),
+            "ended": st.column_config.CheckboxColumn("Ended"),
+            "ends_in_horizon": st.column_config.CheckboxColumn("Ends in horizon"),
+            "flags": st.column_config.TextColumn("Flags", width="medium"),
+            "source": st.column_config.LinkColumn("Source"),
+            "file": st.column_config.TextColumn("File"),
+        },
+        key="pricing_table",
+    )
+    st.caption(
+        f"{len(table)} entr{'y' if len(table) == 1 else 'ies'}. Models no file lists fall back to "
+        "the genai-prices snapshot (inference only); `tcocalc pricing diff` compares the two."
+    )
+
+
+# --- The editor ---------------------------------------------------------------------------------
+
+
+def _keys(name: str) -> dict[str, str]:
+    return {
+        "text": f"pricing_text::{name}",
+        "hash": f"pricing_hash::{name}",
+        "opened": f"pricing_opened::{name}",
+        "refused": f"pricing_refused::{name}",
+    }
+
+
+def _open(folder: Any, name: str, *, force: bool = False) -> None:
+    """Load ``name`` into the editor (once, or again with ``force``)."""
+    k = _keys(name)
+    if k["hash"] in st.session_state and not force:
+        return
+    opened = ed.open_file(folder, name)
+    st.session_state[k["text"]] = opened.text
+    st.session_state[k["opened"]] = opened.text
+    st.session_state[k["hash"]] = opened.hash
+    st.session_state.pop(k["refused"], None)
+
+
+def _editor(state: CatalogState) -> None:
+    st.subheader("Edit pricing files")
+    folders = state.folders
+    folder = folders.editable
+    read_only = ed.is_read_only()
+    files = ed.list_files(folder)
+    choice = st.selectbox(
+        "File",
+        [*files, NEW_FILE_OPTION],
+        key="pricing_file",
+        help=f"Files in {folder}. Only plain `name.yaml` files directly in that folder.",
+    )
+    if choice == NEW_FILE_OPTION:
+        name = st.text_input("New file name", placeholder="our_rates.yaml", key="pricing_new_name")
+        if not name:
+            return
+    else:
+        name = str(choice)
+    try:
+        _open(folder, name)
+    except ed.UnsafeFileNameError as exc:
+        st.error(str(exc))
+        return
+    except InputFileError as exc:
+        st.error(f"{name} cannot be edited here:")
+        _problems(exc.problems)
+        return
+
+    k = _keys(name)
+    flash = st.session_state.pop("pricing_flash", None)
+    if flash:
+        st.success(flash)
+
+    # YAML is about indentation: the editor gets a fixed-width font.
+    st.html(
+        "<style>.st-key-pricing_editor textarea {font-family: 'Source Code Pro', ui-monospace, "
+        "monospace; font-size: 13px; line-height: 1.45;}</style>"
+    )
+    text_col, check_col = st.columns([3, 2])
+    with text_col, st.container(key="pricing_editor"):
+        text_tab, table_tab = st.tabs(["Text", "Table"])
+        # The table runs first: an edit there rewrites the text before the text area is drawn.
+        with table_tab:
+            _table_editor(name, k)
+        with text_tab:
+            st.text_area(
+                f"{name}",
+                key=k["text"],
+                height=520,
+                help="YAML. Comments and layout are kept exactly as you type them.",
+                label_visibility="collapsed",
+            )
+    text: str = st.session_state[k["text"]]
+    problems = _validate(text, name, folders, state.fingerprint)
+    is_new = st.session_state[k["hash"]] == ed.NEW_FILE
+    changed = is_new or text != st.session_state[k["opened"]]
+
+    with check_col:
+        refused = st.session_state.get(k["refused"])
+        if refused:
+            st.error(refused["message"])
+            if refused["detail"]:
+                st.code(refused["detail"], language=refused["language"], wrap_lines=True)
+            if refused["language"] == "diff":
+                st.caption(
+                    "“Discard my edits” loads the version on disk; then make your change again."
+                )
+        if problems:
+            st.error(f"{len(problems)} problem(s): fix them to save.")
+            for problem in problems:
+                st.markdown(f"- `{problem}`")
+        else:
+            st.success(
+                "Valid."
+                + (" New file, not saved yet." if is_new else "")
+                + (" Unsaved changes." if changed and not is_new else "")
+                + ("" if changed else " No changes.")
+            )
+        with st.container(horizontal=True, key="pricing_buttons"):
+            st.button(
+                "Save",
+                type="primary",
+                disabled=read_only or bool(problems) or not changed,
+                key=f"pricing_save::{name}",
+                help="Read-only server" if read_only else None,
+                on_click=_write,
+                args=("save", folders, name),
+            )
+            shipped = _shipped(folders, name)
+            with st.popover("Revert to shipped defaults", disabled=read_only or shipped is None):
+                st.write(
+                    f"Replace {name} with {ed.shipped_label(folders)}. "
+                    "The current version is kept in the backups."
+                )
+                st.button(
+                    "Revert now",
+                    key=f"pricing_revert::{name}",
+                    on_click=_write,
+                    args=("revert", folders, name),
+                )
+            st.button(
+                "Discard my edits",
+                key=f"pricing_reload::{name}",
+                help="Load the file as it is on disk now.",
+                on_click=_open,
+                args=(folder, name),
+                kwargs={"force": True},
+            )
+        if changed and not is_new:
+            with st.expander("Your changes", expanded=not problems):
+                diff = ed.unified_diff(
+                    st.session_state[k["opened"]], text, name, "opened", "edited"
+                )
+                st.code(diff, language="diff")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _validate(text: str, name: str, folders: PricingFolders, fingerprint: str) -> list[Problem]:
+    """:func:`tcocalc.pricing_editor.validate_text`, once per text and version of the files
+    (every interaction anywhere on the page re-runs this tab; parsing takes ~0.2 s)."""
+    del fingerprint  # only part of the cache key: the other files changed
+    return ed.validate_text(text, name, folders)
+
+
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def _shipped(folders: PricingFolders, name: str) -> str | None:
+    """The shipped version of the file, if any (may ask git: cached for a minute)."""
+    try:
+        return ed.shipped_text(folders, name)
+    except ed.UnsafeFileNameError:
+        return None
+
+
+def _write(action: str, folders: PricingFolders, name: str) -> None:
+    """Save or revert (a button callback, run before the page re-runs). On success the file is
+    re-opened, and the re-run computes the whole page with the new prices."""
+    k = _keys(name)
+    st.session_state.pop(k["refused"], None)
+    opened_hash = st.session_state[k["hash"]]
+    try:
+        if action == "revert":
+            result = ed.revert_to_shipped(folders, name, opened_hash)
+        else:
+            result = ed.save(folders, name, st.session_state[k["text"]], opened_hash)
+    except ed.ConflictError as exc:
+        refused = {"message": str(exc), "detail": exc.diff, "language": "diff"}
+    except PricingFileError as exc:
+        refused = {
+            "message": "Not saved: the file has problems.",
+            "detail": "\n".join(map(str, exc.problems)),
+            "language": None,
+        }
+    except ed.EditRefusedError as exc:
+        refused = {"message": f"Not saved: {exc}", "detail": "", "language": None}
+    else:
+        _open(folders.editable, name, force=True)
+        verb = "Reverted" if action == "revert" else "Saved"
+        backup = f" The previous version is in {result.backup}." if result.backup else ""
+        st.session_state["pricing_flash"] = f"{verb} {name}.{backup}"
+        return
+    st.session_state[k["refused"]] = refused
+
+
+def _table_editor(name: str, k: dict[str, str]) -> None:
+    text: str = st.session_state[k["text"]]
+    try:
+        rows = ed.price_fields(text)
+    except InputFileError:
+        st.info("Fix the text first: the table needs valid YAML.")
+        return
+    if not rows:
+        st.info("No prices in this file yet. Add entries in the Text tab.")
+        return
+    edited = st.data_editor(
+        rows,
+        disabled=["section", "id", "field"],
+        hide_index=True,
+        column_config={
+            "section": st.column_config.TextColumn("Section"),
+            "id": st.column_config.TextColumn("Id"),
+            "field": st.column_config.TextColumn("Field"),
+            "value": st.column_config.NumberColumn("Value", format="%g"),
+        },
+        # A fresh editor for every version of the text, so old cell edits never re-apply.
+        key=f"pricing_cells::{name}::{ed.text_hash(text)[:12]}",
+    )
+    try:
+        new_text = ed.apply_price_edits(text, list(edited))
+    except (InputFileError, ValueError, KeyError, TypeError) as exc:
+        st.error(f"That value cannot be written into the file: {exc}")
+        return
+    if new_text != text:
+        st.session_state[k["text"]] = new_text
+        st.rerun()
+    st.caption("Edits here change one line of the file each; comments and layout are kept.")
