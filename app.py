@@ -16,7 +16,12 @@ from tcocalc.engine import project
 from tcocalc.loader import InputFileError
 from tcocalc_app import data, headline, inputs, overview, state, tabs
 
-st.set_page_config(page_title="tcocalc: fine-tuning vs prompting", page_icon="📈", layout="wide")
+st.set_page_config(
+    page_title="tcocalc: fine-tuning vs prompting",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state=360,  # px: room for labels with units and the catalog pickers
+)
 
 try:
     catalog, catalog_key = data.catalog()
@@ -69,11 +74,13 @@ headline.render(result, show_hybrid)
 if result.warnings:
     st.warning("\n".join(f"- {w}" for w in result.warnings), icon="⚠️")
 
-chart_tab, *plugged = st.tabs(["Break-even", *tabs.PLUGGABLE], key="tab", on_change="rerun")
-if chart_tab.open:
-    with chart_tab:
-        overview.render(result, show_hybrid)
-for title, tab in zip(tabs.PLUGGABLE, plugged, strict=True):
+# Tabs run lazily: only the open one renders (its functions are listed in overview.TABS and
+# tabs.PLUGGABLE).
+opened = st.tabs([*overview.TABS, *tabs.PLUGGABLE], key="tab", on_change="rerun")
+for title, tab in zip([*overview.TABS, *tabs.PLUGGABLE], opened, strict=True):
     if tab.open:
         with tab:
-            tabs.render(title, result, scenario, catalog)
+            if title in overview.TABS:
+                overview.TABS[title](result, show_hybrid)
+            else:
+                tabs.render(title, result, scenario, catalog)

@@ -4,6 +4,10 @@ The page shows them, the exports render them to PNG and slides; all share one co
 (:mod:`tcocalc.style`) and a 16:9 layout that stays readable at slide size. :func:`plotly_config`
 makes the modebar's camera button download a 1920x1080 PNG named after the scenario.
 
+Figures are written as plain plotly JSON (dicts) and wrapped without plotly's per-property
+validation, which is what makes a slider move feel instant: validating costs 20-50x the rest of a
+chart. ``tests/test_charts.py`` validates every figure in full instead.
+
 >>> from tcocalc.engine import project
 >>> from tcocalc.loader import DEFAULT_SCENARIO, PROJECT_ROOT, load_catalog, load_scenario
 >>> catalog = load_catalog(PROJECT_ROOT / "tests" / "fixtures" / "pricing")
@@ -20,7 +24,6 @@ import re
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from tcocalc import style
 from tcocalc.engine import (
@@ -33,6 +36,8 @@ from tcocalc.engine import (
 )
 from tcocalc.summary import timeline, usd
 
+Spec = dict[str, Any]
+
 PAGE_HEIGHT_PX = 470
 """Height of a chart on the page; images use :data:`IMAGE_WIDTH_PX` x :data:`IMAGE_HEIGHT_PX`."""
 IMAGE_WIDTH_PX = style.SLIDE_WIDTH_PX // 2
@@ -42,6 +47,9 @@ IMAGE_SCALE = 2
 MAX_LABELLED_CHANGES = 4
 """Above this many category changes, their vertical lines carry no text (hover still tells)."""
 MAX_CHANGE_LINES = 24
+PANEL_SPACING = 0.03
+"""Gap between the panels of :func:`monthly_cost`, as a fraction of the plot width."""
+CHANGE_COLOR = "#6B7280"
 
 
 def shown_strategies(show_hybrid: bool) -> tuple[Strategy, ...]:
@@ -72,12 +80,39 @@ def plotly_config(result: Result, chart: str) -> dict[str, Any]:
     }
 
 
-def _base_layout(fig: go.Figure, title: str, subtitle: str) -> None:
-    fig.update_layout(
-        template="plotly_white",
-        height=PAGE_HEIGHT_PX,
-        font={"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
-        title={
+def figure(spec: Spec) -> go.Figure:
+    """A ``Figure`` from plotly JSON, skipping plotly's slow per-property validation."""
+    return go.Figure(spec, _validate=False)
+
+
+def _x_axis(**extra: Any) -> Spec:
+    return {
+        "gridcolor": style.GRID_COLOR,
+        "zeroline": False,
+        "showline": True,
+        "linecolor": style.GRID_COLOR,
+        **extra,
+    }
+
+
+def _y_axis(**extra: Any) -> Spec:
+    return {
+        "gridcolor": style.GRID_COLOR,
+        "zeroline": True,
+        "zerolinecolor": style.GRID_COLOR,
+        "tickprefix": "$",
+        "tickformat": "~s",
+        "rangemode": "tozero",
+        **extra,
+    }
+
+
+def _layout(title: str, subtitle: str, **extra: Any) -> Spec:
+    return {
+        "template": "plotly_white",
+        "height": PAGE_HEIGHT_PX,
+        "font": {"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
+        "title": {
             "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
             "x": 0.01,
             "xanchor": "left",
@@ -85,30 +120,24 @@ def _base_layout(fig: go.Figure, title: str, subtitle: str) -> None:
             "yanchor": "top",
             "font": {"size": 17},
         },
-        margin={"l": 70, "r": 24, "t": 96, "b": 56},
-        legend={
+        "margin": {"l": 70, "r": 24, "t": 70, "b": 40},
+        # Below the plot (under the axis title), where a legend that wraps on a narrow screen
+        # grows the bottom margin instead of running into the title or the axis.
+        "legend": {
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
+            "y": -0.2,
+            "yref": "paper",
+            "yanchor": "top",
             "font": {"size": 12},
             "bgcolor": "rgba(255,255,255,0)",
         },
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": style.FONT_FAMILY}},
-    )
-    fig.update_xaxes(gridcolor=style.GRID_COLOR, zeroline=False, showline=True,
-                     linecolor=style.GRID_COLOR)  # fmt: skip
-    fig.update_yaxes(
-        gridcolor=style.GRID_COLOR,
-        zeroline=True,
-        zerolinecolor=style.GRID_COLOR,
-        tickprefix="$",
-        tickformat="~s",
-        rangemode="tozero",
-    )
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
+        **extra,
+    }
 
 
 def _counted(result: Result) -> str:
@@ -122,107 +151,6 @@ def _counted(result: Result) -> str:
     return text + (f" · not counted: {', '.join(left_out)}" if left_out else "")
 
 
-def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
-    """Cumulative cost per strategy by month, with break-even, events and the lead time marked.
-
-    Month 0 is the start (nothing spent yet); the value at month m is the total at its end.
-    """
-    strategies = shown_strategies(show_hybrid)
-    h = result.horizon_months
-    months = list(range(h + 1))
-    events = timeline(result)
-    fig = go.Figure()
-    _base_layout(fig, "Cumulative cost", _counted(result))
-
-    if events.go_live_months > 0:
-        weeks = result.scenario.fine_tuning.lead_time_weeks
-        fig.add_vrect(
-            x0=0,
-            x1=min(events.go_live_months, h),
-            fillcolor=style.LEAD_TIME_FILL,
-            line_width=0,
-            layer="below",
-            showlegend=True,
-            name=f"Fine-tuning lead time ({weeks:g} weeks)",
-            legendrank=30,
-        )
-
-    labelled = len(events.category_changes) <= MAX_LABELLED_CHANGES
-    if len(events.category_changes) <= MAX_CHANGE_LINES:
-        for month, new in events.category_changes:
-            fig.add_vline(x=month, line={"color": "#9CA3AF", "width": 1, "dash": "dot"})
-            if labelled:
-                fig.add_annotation(
-                    x=month,
-                    y=1,
-                    yref="paper",
-                    text=f"+{new} categor{'y' if new == 1 else 'ies'}",
-                    showarrow=False,
-                    xanchor="left",
-                    yanchor="top",
-                    xshift=3,
-                    font={"size": 11, "color": "#4B5563"},
-                )
-
-    for s in strategies:
-        series = [0.0, *map(float, result.series(s))]
-        fig.add_trace(
-            go.Scatter(
-                x=months,
-                y=series,
-                mode="lines",
-                name=STRATEGY_LABELS[s],
-                line={"color": style.STRATEGY_COLORS[s], "width": 3},
-                hovertemplate=f"{STRATEGY_LABELS[s]}: %{{y:$,.0f}}<extra></extra>",
-                legendrank=STRATEGIES.index(s),
-            )
-        )
-    for s in strategies:
-        retrains = events.retrains[s]
-        if not retrains:
-            continue
-        cum = result.series(s)
-        fig.add_trace(
-            go.Scatter(
-                x=list(retrains),
-                y=[float(cum[m - 1]) for m in retrains],
-                mode="markers",
-                name=f"Re-training ({STRATEGY_LABELS[s].lower()})",
-                marker={
-                    "symbol": "diamond",
-                    "size": 10,
-                    "color": "white",
-                    "line": {"color": style.STRATEGY_COLORS[s], "width": 2},
-                },
-                hovertemplate=f"{STRATEGY_LABELS[s]} re-trains in month %{{x}}<extra></extra>",
-                legendrank=10 + STRATEGIES.index(s),
-            )
-        )
-    if events.category_changes:
-        fig.add_trace(
-            go.Scatter(
-                x=[m for m, _ in events.category_changes],
-                y=[0.0] * len(events.category_changes),
-                mode="markers",
-                name="Category change",
-                marker={"symbol": "triangle-up", "size": 11, "color": "#6B7280"},
-                customdata=[n for _, n in events.category_changes],
-                hovertemplate="Month %{x}: +%{customdata} categories<extra></extra>",
-                cliponaxis=False,
-                legendrank=20,
-            )
-        )
-
-    _mark_breakeven(fig, result, "fine_tuning", upper=True)
-    if show_hybrid:
-        _mark_breakeven(fig, result, "hybrid", upper=False)
-
-    fig.update_xaxes(title_text="Month", range=[0, h + 0.3], dtick=_month_tick(h))
-    fig.update_yaxes(title_text="Cumulative cost")
-    fig.update_layout(hovermode="x unified")
-    return fig
-
-
 def _month_tick(horizon: int) -> int:
     """A tick step that gives at most ~13 month labels."""
     for step in (1, 2, 3, 6, 12):
@@ -231,7 +159,140 @@ def _month_tick(horizon: int) -> int:
     return 24
 
 
-def _mark_breakeven(fig: go.Figure, result: Result, challenger: Strategy, upper: bool) -> None:
+def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
+    """Cumulative cost per strategy by month, with break-even, events and the lead time marked.
+
+    Month 0 is the start (nothing spent yet); the value at month m is the total at its end.
+    """
+    strategies = shown_strategies(show_hybrid)
+    h = result.horizon_months
+    events = timeline(result)
+    data: list[Spec] = []
+    shapes: list[Spec] = []
+    notes: list[Spec] = []
+
+    if events.go_live_months > 0:
+        weeks = result.scenario.fine_tuning.lead_time_weeks
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": 0,
+                "x1": min(events.go_live_months, h),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": style.LEAD_TIME_FILL,
+                "line": {"width": 0},
+                "layer": "below",
+                "showlegend": True,
+                "name": f"Fine-tuning lead time ({weeks:g} weeks)",
+                "legendrank": 30,
+            }
+        )
+
+    changes = events.category_changes
+    if len(changes) <= MAX_CHANGE_LINES:
+        for month, new in changes:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": month,
+                    "x1": month,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#9CA3AF", "width": 1, "dash": "dot"},
+                }
+            )
+            if len(changes) <= MAX_LABELLED_CHANGES:
+                notes.append(
+                    {
+                        "x": month,
+                        "y": 1,
+                        "yref": "paper",
+                        "text": f"+{new} categor{'y' if new == 1 else 'ies'}",
+                        "showarrow": False,
+                        "xanchor": "left",
+                        "yanchor": "top",
+                        "xshift": 3,
+                        "font": {"size": 11, "color": "#4B5563"},
+                    }
+                )
+
+    for s in strategies:
+        label = STRATEGY_LABELS[s]
+        data.append(
+            {
+                "type": "scatter",
+                "x": list(range(h + 1)),
+                "y": [0.0, *result.series(s).tolist()],
+                "mode": "lines",
+                "name": label,
+                "line": {"color": style.STRATEGY_COLORS[s], "width": 3},
+                "hovertemplate": f"{label}: %{{y:$,.0f}}<extra></extra>",
+                "legendrank": STRATEGIES.index(s),
+            }
+        )
+    for s in strategies:
+        retrains = events.retrains[s]
+        if not retrains:
+            continue
+        cum = result.series(s)
+        label = STRATEGY_LABELS[s]
+        data.append(
+            {
+                "type": "scatter",
+                "x": list(retrains),
+                "y": [float(cum[m - 1]) for m in retrains],
+                "mode": "markers",
+                "name": f"Re-training ({label.lower()})",
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 10,
+                    "color": "white",
+                    "line": {"color": style.STRATEGY_COLORS[s], "width": 2},
+                },
+                "hovertemplate": f"{label} re-trains in month %{{x}}<extra></extra>",
+                "legendrank": 10 + STRATEGIES.index(s),
+            }
+        )
+    if changes:
+        data.append(
+            {
+                "type": "scatter",
+                "x": [m for m, _ in changes],
+                "y": [0.0] * len(changes),
+                "mode": "markers",
+                "name": "Category change",
+                "marker": {"symbol": "triangle-up", "size": 11, "color": CHANGE_COLOR},
+                "customdata": [n for _, n in changes],
+                "hovertemplate": "Month %{x}: +%{customdata} categories<extra></extra>",
+                "cliponaxis": False,
+                "legendrank": 20,
+            }
+        )
+
+    _mark_breakeven(data, notes, result, "fine_tuning", upper=True)
+    if show_hybrid:
+        _mark_breakeven(data, notes, result, "hybrid", upper=False)
+
+    layout = _layout(
+        "Cumulative cost",
+        _counted(result),
+        xaxis=_x_axis(title={"text": "Month"}, range=[0, h + 0.3], dtick=_month_tick(h)),
+        yaxis=_y_axis(title={"text": "Cumulative cost"}),
+        shapes=shapes,
+        annotations=notes,
+        hovermode="x unified",
+    )
+    return figure({"data": data, "layout": layout})
+
+
+def _mark_breakeven(
+    data: list[Spec], notes: list[Spec], result: Result, challenger: Strategy, upper: bool
+) -> None:
     """A dot and a label where the challenger's curve crosses prompting's for good.
 
     Without a break-even the label sits in the chart's upper-left corner, where cumulative curves
@@ -243,55 +304,73 @@ def _mark_breakeven(fig: go.Figure, result: Result, challenger: Strategy, upper:
     h = result.horizon_months
     if b.durable_month is None:
         trend = f" (trend: month {b.estimated_month})" if b.estimated_month else ""
-        fig.add_annotation(
-            x=0.01,
-            y=0.90 if upper else 0.80,
-            xref="paper",
-            yref="paper",
-            text=f"{label}: no break-even within {h} months{trend}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            font={"size": 12, "color": color},
-            bgcolor="rgba(255,255,255,0.85)",
+        notes.append(
+            {
+                "x": 0.01,
+                "y": 0.90 if upper else 0.80,
+                "xref": "paper",
+                "yref": "paper",
+                "text": f"{label}: no break-even within {h} months{trend}",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "font": {"size": 12, "color": color},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
         )
         return
     m = b.durable_month
     y = float(result.series(challenger)[m - 1])
-    fig.add_trace(
-        go.Scatter(
-            x=[m],
-            y=[y],
-            mode="markers",
-            showlegend=False,
-            marker={
+    data.append(
+        {
+            "type": "scatter",
+            "x": [m],
+            "y": [y],
+            "mode": "markers",
+            "showlegend": False,
+            "marker": {
                 "size": 13,
                 "color": color,
                 "line": {"color": style.BREAKEVEN_COLOR, "width": 2},
             },
-            hovertemplate=f"{label} breaks even in month {m}<extra></extra>",
-        )
+            "hovertemplate": f"{label} breaks even in month {m}<extra></extra>",
+        }
     )
     right_room = m < 0.65 * h
-    fig.add_annotation(
-        x=m,
-        y=y,
-        text=f"<b>{label} breaks even: month {m}</b><br>{usd(y)} cumulative",
-        showarrow=True,
-        arrowhead=0,
-        arrowwidth=1.5,
-        arrowcolor=style.BREAKEVEN_COLOR,
-        ax=50 if right_room else -50,
-        ay=-55 if upper else 55,
-        xanchor="left" if right_room else "right",
-        align="left" if right_room else "right",
-        font={"size": 12, "color": style.BREAKEVEN_COLOR},
-        bgcolor="rgba(255,255,255,0.9)",
-        bordercolor=color,
-        borderwidth=1,
-        borderpad=4,
+    notes.append(
+        {
+            "x": m,
+            "y": y,
+            "text": f"<b>{label} breaks even: month {m}</b><br>{usd(y)} cumulative",
+            "showarrow": True,
+            "arrowhead": 0,
+            "arrowwidth": 1.5,
+            "arrowcolor": style.BREAKEVEN_COLOR,
+            "ax": 50 if right_room else -50,
+            "ay": -55 if upper else 55,
+            "xanchor": "left" if right_room else "right",
+            "align": "left" if right_room else "right",
+            "font": {"size": 12, "color": style.BREAKEVEN_COLOR},
+            "bgcolor": "rgba(255,255,255,0.9)",
+            "bordercolor": color,
+            "borderwidth": 1,
+            "borderpad": 4,
+        }
     )
+
+
+def _panels(n: int) -> list[tuple[float, float]]:
+    """Horizontal domains of ``n`` side-by-side panels of equal width.
+
+    >>> _panels(2)
+    [(0.0, 0.485), (0.515, 1.0)]
+    """
+    width = (1 - (n - 1) * PANEL_SPACING) / n
+    return [
+        (round(i * (width + PANEL_SPACING), 6), round(i * (width + PANEL_SPACING) + width, 6))
+        for i in range(n)
+    ]
 
 
 def monthly_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
@@ -302,45 +381,70 @@ def monthly_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
     """
     strategies = shown_strategies(show_hybrid)
     h = result.horizon_months
-    fig = make_subplots(
-        rows=1,
-        cols=len(strategies),
-        shared_yaxes=True,
-        horizontal_spacing=0.03,
-        subplot_titles=[
-            f"<b><span style='color:{style.STRATEGY_COLORS[s]}'>{STRATEGY_LABELS[s]}</span></b>"
-            for s in strategies
-        ],
-    )
-    _base_layout(fig, "Monthly cost by component", _counted(result))
     months = list(range(1, h + 1))
+    domains = _panels(len(strategies))
+    dtick = _month_tick(h) * (2 if len(strategies) > 2 else 1)
+    data: list[Spec] = []
     for k, name in enumerate(COMPONENTS):
         if not result.mask[k]:
             continue
         panels = [result.components[STRATEGIES.index(s), k] for s in strategies]
         if not any(p.any() for p in panels):
             continue
-        for col, (s, values) in enumerate(zip(strategies, panels, strict=True), start=1):
-            fig.add_trace(
-                go.Bar(
-                    x=months,
-                    y=values.tolist(),
-                    name=COMPONENT_LABELS[name],
-                    legendgroup=name,
-                    showlegend=col == 1,
-                    marker={"color": style.COMPONENT_COLORS[name], "line": {"width": 0}},
-                    hovertemplate=(
+        for i, (s, values) in enumerate(zip(strategies, panels, strict=True)):
+            axis = "" if i == 0 else str(i + 1)
+            data.append(
+                {
+                    "type": "bar",
+                    "x": months,
+                    "y": values.tolist(),
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                    "name": COMPONENT_LABELS[name],
+                    "legendgroup": name,
+                    "showlegend": i == 0,
+                    "marker": {"color": style.COMPONENT_COLORS[name], "line": {"width": 0}},
+                    "hovertemplate": (
                         f"{STRATEGY_LABELS[s]}, month %{{x}}<br>{COMPONENT_LABELS[name]}: "
                         "%{y:$,.0f}<extra></extra>"
                     ),
-                ),
-                row=1,
-                col=col,
+                }
             )
-    fig.update_layout(barmode="stack", bargap=0.15)
-    fig.update_xaxes(title_text="Month", dtick=_month_tick(h) * (2 if len(strategies) > 2 else 1))
-    fig.update_yaxes(title_text="Cost per month", row=1, col=1)
-    # Subplot titles are annotations: put them just above each panel, below the legend.
-    fig.update_annotations(yshift=-4, font={"size": 13})
-    fig.update_layout(margin={"t": 118}, legend={"y": 1.09})
-    return fig
+    axes: Spec = {}
+    titles: list[Spec] = []
+    for i, (s, domain) in enumerate(zip(strategies, domains, strict=True)):
+        n = "" if i == 0 else str(i + 1)
+        axes[f"xaxis{n}"] = _x_axis(
+            domain=list(domain), anchor=f"y{n}", title={"text": "Month"}, dtick=dtick
+        )
+        axes[f"yaxis{n}"] = _y_axis(
+            anchor=f"x{n}",
+            **(
+                {"title": {"text": "Cost per month"}}
+                if i == 0
+                else {"matches": "y", "showticklabels": False}
+            ),
+        )
+        titles.append(
+            {
+                "x": (domain[0] + domain[1]) / 2,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"<b>{STRATEGY_LABELS[s]}</b>",
+                "font": {"size": 13, "color": style.STRATEGY_COLORS[s]},
+            }
+        )
+    layout = _layout(
+        "Monthly cost by component",
+        _counted(result),
+        barmode="stack",
+        bargap=0.15,
+        annotations=titles,
+        **axes,
+    )
+    layout["margin"]["t"] = 90
+    return figure({"data": data, "layout": layout})

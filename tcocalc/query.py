@@ -362,7 +362,10 @@ def build(values: Mapping[str, Value], catalog: Catalog | None = None) -> Scenar
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioValuesError(
-            [ValueProblem(keys_at(err["loc"]), err["msg"]) for err in exc.errors(include_url=False)]
+            [
+                ValueProblem(keys_at(err["loc"]), str(err["msg"]).removeprefix("Value error, "))
+                for err in exc.errors(include_url=False)
+            ]
         ) from None
     if catalog is not None:
         from tcocalc.loader import reference_problems
@@ -526,7 +529,7 @@ def _adapter(key: str) -> TypeAdapter[Any]:
 
 
 def _first_message(exc: ValidationError) -> str:
-    return str(exc.errors(include_url=False)[0]["msg"])
+    return str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
 
 
 def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:

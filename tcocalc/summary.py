@@ -195,15 +195,17 @@ def headline(result: Result) -> Headline:
     )
 
 
-def totals_table(result: Result, show_hybrid: bool = True) -> pd.DataFrame:
+def totals_table(
+    result: Result, show_hybrid: bool = True, figures: Headline | None = None
+) -> pd.DataFrame:
     """Cumulative cost of each strategy and the savings, one column per checkpoint (as text).
 
     A saving is what the challenger costs less than prompting; a negative saving means it costs
-    more.
+    more. Pass ``figures`` (the result's :func:`headline`) to save computing it again.
     """
     import pandas as pd
 
-    h = headline(result)
+    h = figures or headline(result)
     strategies: tuple[Strategy, ...] = STRATEGIES if show_hybrid else STRATEGIES[:2]
     columns = [
         f"Month {m}" + (" (horizon)" if m == h.horizon_months else "") for m in h.checkpoints
@@ -479,17 +481,24 @@ def hidden_cost_table(result: Result) -> pd.DataFrame:
 
 
 # --- Catalog pickers --------------------------------------------------------------------------
+#
+# A picker option is short enough for a sidebar: id, price, as_of. The details of the chosen entry
+# (provider, units, source) go in a line under the picker.
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}"
 
 
 def model_choice_label(model_id: str, catalog: Catalog, fine_tuned: bool = False) -> str:
-    """A model as a picker lists it: id, per-token prices (of the tuned model) and ``as_of``.
+    """A model as a picker lists it: id, USD per 1M tokens in/out (training, for fine-tuning), as_of.
 
     >>> from tcocalc.loader import load_catalog, PROJECT_ROOT
     >>> c = load_catalog(PROJECT_ROOT / "tests" / "fixtures" / "pricing")
     >>> model_choice_label("gpt-4.1-mini", c)
-    'gpt-4.1-mini · $0.40 in / $1.60 out per 1M tokens · as of 2026-11-01'
+    'gpt-4.1-mini · $0.40/$1.60 · 2026-11-01'
     >>> model_choice_label("gpt-4.1-mini", c, fine_tuned=True)
-    'gpt-4.1-mini · train $5.00 per 1M tokens · tuned $0.80 in / $3.20 out · as of 2026-11-01'
+    'gpt-4.1-mini · train $5.00 · $0.80/$3.20 · 2026-11-01'
     """
     try:
         m = catalog.model(model_id)
@@ -497,28 +506,63 @@ def model_choice_label(model_id: str, catalog: Catalog, fine_tuned: bool = False
         return f"{model_id} · not in the catalog"
     if fine_tuned and m.fine_tuning is not None:
         t = m.fine_tuning
-        text = (
-            f"{model_id} · train ${t.usd_per_1m_training_tokens:.2f} per 1M tokens · tuned "
-            f"${t.usd_per_1m_input_tokens:.2f} in / ${t.usd_per_1m_output_tokens:.2f} out"
+        prices = (
+            f"train {_money(t.usd_per_1m_training_tokens)} · "
+            f"{_money(t.usd_per_1m_input_tokens)}/{_money(t.usd_per_1m_output_tokens)}"
+        )
+    else:
+        prices = f"{_money(m.usd_per_1m_input_tokens)}/{_money(m.usd_per_1m_output_tokens)}"
+    return f"{model_id} · {prices} · {m.as_of}"
+
+
+def model_details(model_id: str, catalog: Catalog, fine_tuned: bool = False) -> str:
+    """One line (Markdown) on a model: provider, prices with units, as_of and source.
+
+    >>> from tcocalc.loader import load_catalog, PROJECT_ROOT
+    >>> c = load_catalog(PROJECT_ROOT / "tests" / "fixtures" / "pricing")
+    >>> print(model_details("gpt-4.1-mini", c, fine_tuned=True))
+    openai · training $5.00 per 1M tokens · tuned model $0.80 in / $3.20 out per 1M tokens · as of 2026-11-01 · [source](https://example.com/prices)
+    """  # noqa: E501
+    try:
+        m = catalog.model(model_id)
+    except LookupError as exc:
+        return str(exc)
+    if fine_tuned and m.fine_tuning is not None:
+        t = m.fine_tuning
+        prices = (
+            f"training {_money(t.usd_per_1m_training_tokens)} per 1M tokens · tuned model "
+            f"{_money(t.usd_per_1m_input_tokens)} in / {_money(t.usd_per_1m_output_tokens)} out "
+            "per 1M tokens"
         )
         if t.usd_per_hosting_hour:
-            text += f" + ${t.usd_per_hosting_hour:.2f}/hour hosting"
+            prices += f" + {_money(t.usd_per_hosting_hour)}/hour hosting"
     else:
-        text = (
-            f"{model_id} · ${m.usd_per_1m_input_tokens:.2f} in / "
-            f"${m.usd_per_1m_output_tokens:.2f} out per 1M tokens"
+        prices = (
+            f"{_money(m.usd_per_1m_input_tokens)} in / {_money(m.usd_per_1m_output_tokens)} out "
+            "per 1M tokens"
         )
-    return f"{text} · as of {m.as_of}"
+    return f"{m.provider} · {prices} · as of {m.as_of} · [source]({m.source})"
 
 
 def gpu_choice_label(offer_id: str, catalog: Catalog) -> str:
-    """A GPU offer as a picker lists it, e.g. ``h100 · H100 80GB · $3.60/GPU-hour · as of ...``."""
+    """A GPU offer as a picker lists it: ``h100 · $3.60/GPU-h · 2026-11-01``."""
     try:
         g = catalog.gpu_offer(offer_id)
     except LookupError:
         return f"{offer_id} · not in the catalog"
-    price = f"${g.usd_per_gpu_hour:.2f}/GPU-hour"
-    return f"{offer_id} · {g.gpu} ({g.provider}) · {price} · as of {g.as_of}"
+    return f"{offer_id} · {_money(g.usd_per_gpu_hour)}/GPU-h · {g.as_of}"
+
+
+def gpu_details(offer_id: str, catalog: Catalog) -> str:
+    """One line (Markdown) on a GPU offer: the GPU, provider, price, as_of and source."""
+    try:
+        g = catalog.gpu_offer(offer_id)
+    except LookupError as exc:
+        return str(exc)
+    return (
+        f"{g.gpu}, {g.gpu_memory_gb:g} GB ({g.provider}) · {_money(g.usd_per_gpu_hour)} per "
+        f"GPU-hour · as of {g.as_of} · [source]({g.source})"
+    )
 
 
 def labeling_choice_label(method_id: str, catalog: Catalog) -> str:
@@ -527,4 +571,20 @@ def labeling_choice_label(method_id: str, catalog: Catalog) -> str:
         m = catalog.labeling_method(method_id)
     except LookupError:
         return f"{method_id} · not in the catalog"
-    return f"{method_id} · {usd(m.usd_per_labeled_example)}/example · as of {m.as_of}"
+    return f"{method_id} · {usd(m.usd_per_labeled_example)}/example · {m.as_of}"
+
+
+def labeling_details(method_id: str, catalog: Catalog) -> str:
+    """One line (Markdown) on a labeling method: how it is priced, as_of and source."""
+    try:
+        m = catalog.labeling_method(method_id)
+    except LookupError as exc:
+        return str(exc)
+    if m.usd_per_example is not None:
+        how = f"{usd(m.usd_per_example)} per example"
+    else:
+        how = f"{m.seconds_per_label:g} s per label at {usd(m.usd_per_hour or 0)}/hour"
+    if m.qa_overhead_pct:
+        how += f" + {m.qa_overhead_pct:g}% review"
+    name = f"{m.name} · " if m.name else ""
+    return f"{name}{how} · as of {m.as_of} · [source]({m.source})"

@@ -56,4 +56,4 @@ def render(result: Result, show_hybrid: bool) -> None:
             text += " " + summary.hybrid_verdict(result)
         st.info(text)
     with right:
-        st.table(summary.totals_table(result, show_hybrid))
+        st.table(summary.totals_table(result, show_hybrid, h))

@@ -8,6 +8,7 @@ carry units; every tooltip is the scenario field's own description.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -125,15 +126,27 @@ def pick(
     label: str,
     options: Sequence[str],
     format_func: Callable[[str], str],
-    help_extra: str = "",
+    details: Callable[[str], str],
 ) -> None:
-    """A catalog picker; an id the list lacks (e.g. from the genai-prices snapshot) is added."""
+    """A catalog picker (options: id · price · as_of) with the chosen entry's details under it.
+
+    An id the list lacks (e.g. a model from the genai-prices snapshot) is added to it."""
     current = str(v[key])
     choices = list(options) if current in options or not current else [current, *options]
     k = _prime(key, current if current in choices else (choices[0] if choices else None))
-    v[key] = st.selectbox(
-        label, choices, format_func=format_func, key=k, help=_help(key, help_extra)
-    )
+    chosen = st.selectbox(label, choices, format_func=format_func, key=k, help=_help(key))
+    v[key] = chosen
+    if chosen:
+        st.caption(details(chosen))
+
+
+KIND_HELP = {
+    query.TRAINING_KEY: "Provider API: the provider fine-tunes its model, billed per training "
+    "token. Own GPUs: an open-weights model trained on rented GPUs, billed per GPU-hour.",
+    query.SERVING_KEY: "Provider-hosted: the provider serves the tuned model at its fine-tuned "
+    "token prices. Serverless LoRA: a provider serves the adapter at the base model's token "
+    "prices. Dedicated GPUs: own replicas billed by the hour, busy or idle.",
+}
 
 
 def choice(
@@ -151,7 +164,7 @@ def choice(
         format_func=labels.__getitem__,
         key=k,
         horizontal=True,
-        help=_help(key),
+        help=KIND_HELP.get(key) or _help(key),
         on_change=on_change,
         args=args,
     )
@@ -171,7 +184,7 @@ def _calls_from_number() -> None:
 
 
 def workload(v: Values) -> None:
-    """Volume, growth, categories, peak and the time frame."""
+    """Volume, growth, categories, peak and the horizon."""
     calls = float(v["calls"])  # type: ignore[arg-type]
     options = sorted(set(query.CALL_STEPS) | {calls})
     k = _prime("calls", calls)
@@ -199,40 +212,45 @@ def workload(v: Values) -> None:
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
     slider(v, "horizon", "Horizon (months)", 1)
-    k = _prime("start", v["start"])
-    v["start"] = st.date_input(
-        "Month 1 starts on (date)",
-        min_value=dt.date(2000, 1, 1),
-        max_value=dt.date(2100, 12, 31),
-        key=k,
-        help=_help("start"),
-    )
 
 
 def _models(catalog: Catalog, ref: query.Ref, tuned: bool = False) -> dict[str, Any]:
     def label(model_id: str) -> str:
         return summary.model_choice_label(model_id, catalog, fine_tuned=tuned)
 
-    return {"options": query.catalog_ids(catalog, ref), "format_func": label}
+    def details(model_id: str) -> str:
+        return summary.model_details(model_id, catalog, fine_tuned=tuned)
+
+    return {"options": query.catalog_ids(catalog, ref), "format_func": label, "details": details}
 
 
 def _labeling(catalog: Catalog) -> dict[str, Any]:
     def label(method_id: str) -> str:
         return summary.labeling_choice_label(method_id, catalog)
 
-    return {"options": query.catalog_ids(catalog, "labeling"), "format_func": label}
+    def details(method_id: str) -> str:
+        return summary.labeling_details(method_id, catalog)
+
+    return {
+        "options": query.catalog_ids(catalog, "labeling"),
+        "format_func": label,
+        "details": details,
+    }
 
 
 def _gpus(catalog: Catalog) -> dict[str, Any]:
     def label(offer_id: str) -> str:
         return summary.gpu_choice_label(offer_id, catalog)
 
-    return {"options": query.catalog_ids(catalog, "gpu"), "format_func": label}
+    def details(offer_id: str) -> str:
+        return summary.gpu_details(offer_id, catalog)
+
+    return {"options": query.catalog_ids(catalog, "gpu"), "format_func": label, "details": details}
 
 
 def prompting(v: Values, catalog: Catalog) -> None:
     """The prompted off-the-shelf model, its prompt size, effort and accuracy."""
-    pick(v, "p.model", "Model (USD per 1M tokens)", **_models(catalog, "model"))
+    pick(v, "p.model", "Model (USD per 1M tokens in/out · as of)", **_models(catalog, "model"))
     number(v, "p.in_tokens", "Input tokens per call (tokens)", 50, fmt="%g")
     number(v, "p.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
     slider(v, "p.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
@@ -242,7 +260,7 @@ def prompting(v: Values, catalog: Catalog) -> None:
     number(v, "p.migration_hours", "Effort to move to a successor model (hours)", 1, fmt="%g")
     number(v, "p.examples", "Labeled examples: few-shot + evals (count)", 10)
     number(v, "p.examples_per_cat", "Examples per new category (count)", 5)
-    pick(v, "p.labeling", "Labeling method (USD per example)", **_labeling(catalog))
+    pick(v, "p.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
 
 
 def _training_changed(catalog: Catalog) -> None:
@@ -263,11 +281,11 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
         pick(
             v,
             "ft.model",
-            "Model to fine-tune (USD per 1M tokens)",
+            "Model to fine-tune (USD per 1M tokens · as of)",
             **_models(catalog, "ft_model", True),
         )
     else:
-        pick(v, "ft.gpu", "GPU offer (USD/GPU-hour)", **_gpus(catalog))
+        pick(v, "ft.gpu", "GPU offer (USD per GPU-hour · as of)", **_gpus(catalog))
         number(v, "ft.gpus", "GPUs used at once (count)", 1)
         number(
             v,
@@ -284,9 +302,16 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     st.markdown("**Serving**")
     choice(v, query.SERVING_KEY, "Serve on", SERVING_LABELS)
     if v[query.SERVING_KEY] == "serverless_lora":
-        pick(v, "ft.serve_model", "Base model of the adapter", **_models(catalog, "lora_model"))
+        pick(
+            v,
+            "ft.serve_model",
+            "Base model of the adapter (USD per 1M tokens · as of)",
+            **_models(catalog, "lora_model"),
+        )
     elif v[query.SERVING_KEY] == "dedicated":
-        pick(v, "ft.serve_gpu", "GPU offer for serving (USD/GPU-hour)", **_gpus(catalog))
+        pick(
+            v, "ft.serve_gpu", "GPU offer for serving (USD per GPU-hour · as of)", **_gpus(catalog)
+        )
         number(v, "ft.gpus_per_replica", "GPUs per replica (count)", 1)
         number(
             v,
@@ -305,7 +330,7 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.examples", "Training examples (count)", 1000)
     number(v, "ft.tokens_per_example", "Tokens per example (tokens)", 10, fmt="%g", min_value=1)
     number(v, "ft.examples_per_cat", "Examples per new category (count)", 50)
-    pick(v, "ft.labeling", "Labeling method (USD per example)", **_labeling(catalog))
+    pick(v, "ft.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
 
     st.markdown("**Effort**")
     number(v, "ft.build_hours", "Build effort: data, training, evals (hours)", 4, fmt="%g")
@@ -371,11 +396,25 @@ def people(v: Values) -> None:
 
 
 def about(v: Values) -> None:
-    """The scenario's name (it names the chart files) and notes."""
+    """The scenario's name (it names the chart files), the date month 1 starts, and notes."""
     k = _prime("name", v["name"])
     v["name"] = st.text_input("Scenario name", key=k, max_chars=120, help="Names the PNG files.")
+    k = _prime("start", v["start"])
+    v["start"] = st.date_input(
+        "Month 1 starts on (date)",
+        min_value=dt.date(2000, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        key=k,
+        help=_help("start"),
+    )
     k = _prime("description", v["description"])
-    v["description"] = st.text_area("Notes", key=k, max_chars=4000, height=100)
+    v["description"] = st.text_area(
+        "Notes",
+        key=k,
+        max_chars=4000,
+        height=100,
+        help="Shown under the title: what this scenario assumes and why.",
+    )
 
 
 def toggles(v: Values) -> bool:
@@ -446,7 +485,7 @@ def download(current: Scenario) -> None:
     """The current inputs as a scenario file, to keep or to upload later."""
     st.download_button(
         "Download these inputs (YAML)",
-        data=dump_scenario(current),
+        data=functools.partial(dump_scenario, current),  # written on click, not on every re-run
         file_name=f"{slug(current.name)}.yaml",
         mime="application/x-yaml",
         width="stretch",
@@ -461,7 +500,7 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
     ("hybrid", "Hybrid", False),
     ("category_changes", "Category changes", False),
     ("people", "People & quality", False),
-    ("about", "Scenario name & notes", False),
+    ("about", "Scenario details", False),
 )
 """``(key, title, open at start)`` of each sidebar group; the group's expander key is
 ``group.<key>``."""

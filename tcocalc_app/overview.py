@@ -1,6 +1,11 @@
-"""The first tab: the two charts and the hidden-cost table."""
+"""The page's own tabs: cumulative cost (break-even), monthly cost, hidden costs.
+
+Each tab is one function; only the open tab runs, which keeps a slider move light.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -8,22 +13,42 @@ from tcocalc import charts, summary
 from tcocalc.engine import Result
 
 
-def render(result: Result, show_hybrid: bool) -> None:
+def breakeven(result: Result, show_hybrid: bool) -> None:
     st.plotly_chart(
         charts.cumulative_cost(result, show_hybrid),
         config=charts.plotly_config(result, "cumulative-cost"),
         theme=None,
         key="chart.cumulative",
     )
+    st.caption(
+        "Cumulative cost at the end of each month. Dots: where a challenger becomes cheaper "
+        "for good. Diamonds: re-training runs. Triangles and dotted lines: new categories. "
+        "Shaded: the fine-tuned model's lead time, when prompting still serves the traffic. "
+        "The camera icon saves a 16:9 PNG for slides."
+    )
+
+
+def monthly(result: Result, show_hybrid: bool) -> None:
     st.plotly_chart(
         charts.monthly_cost(result, show_hybrid),
         config=charts.plotly_config(result, "monthly-cost"),
         theme=None,
         key="chart.monthly",
     )
-    st.subheader("The hidden costs, for this scenario")
+    st.caption("What each strategy spends each month, by component, on the same scale.")
+
+
+def hidden_costs(result: Result, show_hybrid: bool) -> None:
     st.caption(
-        "The comparison from the reference article, with this scenario's numbers. "
+        "The reference article's comparison of hidden costs, with this scenario's numbers. "
         "Dollar amounts follow the toggles above."
     )
     st.table(summary.hidden_cost_table(result))
+
+
+TABS: dict[str, Callable[[Result, bool], None]] = {
+    "Break-even": breakeven,
+    "Monthly cost": monthly,
+    "Hidden costs": hidden_costs,
+}
+"""The page's own tabs, in order, before the pluggable ones (see :mod:`tcocalc_app.tabs`)."""

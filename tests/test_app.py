@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from tcocalc import query
 from tcocalc.loader import PROJECT_ROOT, load_scenario, scenario_files
@@ -63,8 +64,16 @@ def test_every_shipped_scenario_renders(path: Path) -> None:
     at = ok(make_app({"scenario": path.stem}, groups=ALL_GROUPS))
     assert at.title[0].value == load_scenario(path).name
     assert len(at.metric) == 4
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1
     assert at.query_params == {"scenario": path.stem}  # nothing differs from the file yet
+    at.session_state["tab"] = "Monthly cost"
+    assert len(ok(at.run()).get("plotly_chart")) == 1
+    at.session_state["tab"] = "Hidden costs"
+    assert "Iteration speed (per category change)" in ok(at.run()).table[-1].value.index
+    # Every input explains itself.
+    for w in [*at.sidebar, *at.main]:
+        if isinstance(w, Widget) and w.type not in {"button", "tabs", "expander"}:
+            assert getattr(w, "help", ""), f"no tooltip on {w.key}"
     # Every field of the scenario has a widget once its group is open.
     keys = {w.key for w in at.main if getattr(w, "key", None)} | {
         w.key for w in at.sidebar if getattr(w, "key", None)
@@ -312,7 +321,14 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
     fixture_prices: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = ok(make_app())
-    assert [t.label for t in at.tabs] == ["Break-even", "Analysis", "Pricing", "Export"]
+    assert [t.label for t in at.tabs] == [
+        "Break-even",
+        "Monthly cost",
+        "Hidden costs",
+        "Analysis",
+        "Pricing",
+        "Export",
+    ]
     if not tabs.available("tcocalc_app.pricing"):
         at.session_state["tab"] = "Pricing"
         at.run()

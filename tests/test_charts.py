@@ -18,6 +18,7 @@ from tcocalc.units import WEEKS_PER_MONTH
 from tests.conftest import updated
 
 PLAIN = {"accounting.include_engineering": False}
+LABELS = {"prompting": "Prompting", "fine_tuning": "Fine-tuning", "hybrid": "Hybrid"}
 
 
 def _lines(fig: go.Figure) -> dict[str, go.Scatter]:
@@ -99,8 +100,8 @@ def test_monthly_stack_uses_component_colours(article: Scenario, fixture_catalog
     shown = [b.name for b in bars if b.showlegend]
     assert shown == ["Engineering", "Maintenance", "Training compute", "Re-training compute",
                      "Inference"]  # fmt: skip
-    titles = " ".join(_texts(fig))
-    assert style.STRATEGY_COLORS["hybrid"] in titles
+    titles = {a.text: a.font.color for a in fig.layout.annotations}
+    assert titles == {f"<b>{label}</b>": style.STRATEGY_COLORS[s] for s, label in LABELS.items()}
 
 
 def test_monthly_stack_leaves_out_what_is_not_counted(
@@ -129,11 +130,20 @@ def test_png_button_gives_a_16_9_slide_image_named_after_the_scenario(
 
 
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
-def test_every_shipped_scenario_charts(path: Path, shipped_catalog: Catalog) -> None:
-    r = project(load_scenario(path, shipped_catalog), shipped_catalog)
-    for show in (True, False):
-        for fig in (charts.cumulative_cost(r, show), charts.monthly_cost(r, show)):
-            assert fig.to_json()
+def test_every_shipped_scenario_charts_with_valid_plotly(
+    path: Path, shipped_catalog: Catalog
+) -> None:
+    """The builders skip plotly's validation for speed; here every property is validated."""
+    s = load_scenario(path, shipped_catalog)
+    variants = [
+        s,
+        updated(s, {"fine_tuning.lead_time_weeks": 3, "accounting.include_error_cost": True}),
+    ]
+    for scenario in variants:
+        r = project(scenario, shipped_catalog)
+        for show in (True, False):
+            for fig in (charts.cumulative_cost(r, show), charts.monthly_cost(r, show)):
+                go.Figure(fig.to_dict())  # raises ValueError on any invalid property
 
 
 @pytest.mark.skipif(

@@ -236,7 +236,8 @@ def test_values_that_break_a_rule_together_are_dropped_together(article: Scenari
     decoded = query.decode({"horizon": "1", "calls": "200000"}, article)
     assert decoded.scenario.horizon_months == article.horizon_months
     assert decoded.scenario.workload.monthly_calls == 200_000
-    assert "horizon=1 ignored" in decoded.warnings[0] and "past the horizon" in decoded.warnings[0]
+    assert decoded.warnings[0].startswith("horizon=1 ignored: category_changes.events: month 2")
+    assert "past the horizon" in decoded.warnings[0]
     # A cadence needs both of its numbers.
     decoded = query.decode({"cc.every": "3"}, article)
     assert decoded.scenario == article

@@ -193,9 +193,15 @@ def test_usd(amount: float, text: str) -> None:
 
 def test_picker_labels(fixture_catalog: Catalog) -> None:
     assert summary.labeling_choice_label("in-house-expert", fixture_catalog) == (
-        "in-house-expert · $0.60/example · as of 2026-11-01"
+        "in-house-expert · $0.60/example · 2026-11-01"
     )
-    assert summary.gpu_choice_label("h100", fixture_catalog) == (
-        "h100 · H100 80GB (example) · $3.60/GPU-hour · as of 2026-11-01"
+    assert summary.labeling_details("in-house-expert", fixture_catalog) == (
+        "36 s per label at $50/hour + 20% review · as of 2026-11-01 · "
+        "[source](https://example.com/labels)"
+    )
+    assert summary.gpu_choice_label("h100", fixture_catalog) == "h100 · $3.60/GPU-h · 2026-11-01"
+    assert summary.gpu_details("h100", fixture_catalog).startswith(
+        "H100 80GB, 80 GB (example) · $3.60 per GPU-hour · as of 2026-11-01"
     )
     assert summary.model_choice_label("nope", fixture_catalog) == "nope · not in the catalog"
+    assert "unknown model 'nope'" in summary.model_details("nope", fixture_catalog)
