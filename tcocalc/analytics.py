@@ -1135,6 +1135,8 @@ class BreakEvenMap:
     horizon_months: int
     note: str | None = None
     """What the map assumes beyond the scenario (e.g. the cadence of new categories)."""
+    short_note: str | None = None
+    """The same in a few words, for the chart's subtitle."""
 
     @property
     def points(self) -> int:
@@ -1229,8 +1231,13 @@ def breakeven_map(
         cum = cumulative_totals(basis.params_for({k: v[block] for k, v in grid.items()}))
         at_horizon[block] = cum[:, :, -1]
     totals = at_horizon.T.reshape(3, ys.size, xs.size)
-    note = None
+    note = short = None
     if "new_categories_per_year" in (x, y):
+        short = (
+            "new categories on a quarterly cadence (assumed)"
+            if basis.cadence_assumed
+            else f"new categories every {basis.cadence_months} months"
+        )
         if basis.cadence_assumed:
             note = (
                 "The scenario has no recurring category changes, so a quarterly cadence is "
@@ -1251,6 +1258,7 @@ def breakeven_map(
         current=(basis.value(x), basis.value(y)),
         horizon_months=basis.horizon_months,
         note=note,
+        short_note=short,
     )
 
 

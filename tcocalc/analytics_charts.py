@@ -28,8 +28,7 @@ from tcocalc.analytics import (
     format_usd,
     format_value,
 )
-from tcocalc.charts import _base_layout as base_layout
-from tcocalc.charts import _month_tick
+from tcocalc.charts import PAGE_HEIGHT_PX
 from tcocalc.engine import STRATEGIES, STRATEGY_LABELS
 
 MAX_TORNADO_BARS = 12
@@ -40,10 +39,50 @@ NEUTRAL_LINE = "#6B7280"
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str) -> None:
-    """The page's layout (:func:`tcocalc.charts._base_layout`), with plain y axes: the tornado and
-    the map have inputs, not dollars, up the side."""
-    base_layout(fig, title, subtitle)
-    fig.update_yaxes(zeroline=False, tickprefix="", tickformat="", rangemode="normal")
+    """The page's chart look (as :mod:`tcocalc.charts`): title and subtitle top left, legend
+    under the plot, light grid; axes are set by each chart."""
+    fig.update_layout(
+        template="plotly_white",
+        height=PAGE_HEIGHT_PX,
+        font={"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
+        title={
+            "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.97,
+            "yanchor": "top",
+            "font": {"size": 17},
+        },
+        margin={"l": 70, "r": 24, "t": 70, "b": 40},
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": -0.2,
+            "yref": "paper",
+            "yanchor": "top",
+            "font": {"size": 12},
+            "bgcolor": "rgba(255,255,255,0)",
+        },
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": style.FONT_FAMILY}},
+    )
+    fig.update_xaxes(gridcolor=style.GRID_COLOR, zeroline=False, showline=True,
+                     linecolor=style.GRID_COLOR)  # fmt: skip
+    fig.update_yaxes(gridcolor=style.GRID_COLOR, zeroline=False)
+
+
+def _month_tick(horizon: int) -> int:
+    """A tick step that gives at most ~13 month labels.
+
+    >>> _month_tick(24), _month_tick(120)
+    (2, 12)
+    """
+    for step in (1, 2, 3, 6, 12):
+        if horizon / step <= 13:
+            return step
+    return 24
 
 
 def tint(hex_color: str, alpha: float) -> str:
@@ -130,23 +169,19 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
         font={"size": 11, "color": style.STRATEGY_COLORS[t.challenger]},
     )
     fig.add_vline(x=0, line={"color": style.BREAKEVEN_COLOR, "width": 1.5, "dash": "dash"})
-    fig.add_annotation(
-        x=0,
-        y=0.0,
-        yref="paper",
-        text=f"⇠ {challenger.lower()} cheaper | prompting cheaper ⇢",
-        showarrow=False,
-        yanchor="top",
-        yshift=-22,
-        font={"size": 11, "color": style.BREAKEVEN_COLOR},
-    )
     fig.update_layout(barmode="overlay", bargap=0.35, legend={"traceorder": "normal"})
     ends = [0.0, t.base_difference_usd]
     ends += [d for r in rows for d in (r.difference_low_usd, r.difference_high_usd)]
     pad = 0.06 * ((max(ends) - min(ends)) or 1.0)
     # Bars with a base would otherwise stretch the axis to their lengths as if they were values.
-    fig.update_xaxes(tickprefix="$", tickformat="~s", title_text=None,
-                     range=[min(ends) - pad, max(ends) + pad])  # fmt: skip
+    fig.update_xaxes(
+        tickprefix="$",
+        tickformat="~s",
+        range=[min(ends) - pad, max(ends) + pad],
+        title_text=f"⇠ {challenger.lower()} cheaper · prompting cheaper ⇢   "
+        f"({challenger.lower()} − prompting at month {t.horizon_months})",
+        title_font={"size": 12},
+    )
     left_out = len(t.rows) - len(rows)
     if left_out > 0:
         fig.add_annotation(
@@ -161,7 +196,7 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
             font={"size": 11, "color": NEUTRAL_LINE},
         )
     margin_left = 30 + 7 * max((len(s) for s in labels), default=10)
-    fig.update_layout(margin={"l": min(margin_left, 330), "b": 70})
+    fig.update_layout(margin={"l": min(margin_left, 330), "b": 110})
     return fig
 
 
@@ -200,7 +235,8 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
     _layout(
         fig,
         f"Cheapest strategy by month {m.horizon_months}",
-        f"{name + ' · ' if name else ''}each point a full projection; lines: break-even",
+        f"{name + ' · ' if name else ''}each point a full projection; lines: break-even"
+        + (f" · {m.short_note}" if m.short_note else ""),
     )
     fig.add_trace(
         go.Heatmap(
@@ -285,21 +321,6 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
                      range=_edges(x, x_log), showgrid=False)  # fmt: skip
     fig.update_yaxes(title_text=_axis_title(m.y_driver), type="log" if y_log else "linear",
                      range=_edges(y, y_log), showgrid=False)  # fmt: skip
-    if m.note:
-        fig.add_annotation(
-            x=0.0,
-            y=0.0,
-            xref="paper",
-            yref="paper",
-            yshift=-50,
-            text=_wrap(m.note, 150),
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            font={"size": 10, "color": NEUTRAL_LINE},
-        )
-        fig.update_layout(margin={"b": 96})
     return fig
 
 
@@ -313,21 +334,6 @@ def _edges(values: list[float], log: bool) -> list[float]:
     if v.size < 2:
         return [float(v[0]) - 0.5, float(v[0]) + 0.5]
     return [float(v[0] - (v[1] - v[0]) / 2), float(v[-1] + (v[-1] - v[-2]) / 2)]
-
-
-def _wrap(text: str, width: int) -> str:
-    """Break ``text`` into lines of at most ``width`` characters (plotly's ``<br>``).
-
-    >>> _wrap("a b c", 3)
-    'a b<br>c'
-    """
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 # --- Monte Carlo ------------------------------------------------------------------------------

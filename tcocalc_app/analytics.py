@@ -193,7 +193,7 @@ def map_section(result: Result, basis: A.Basis, key: str) -> None:
     )
     st.caption(
         f"Each of the {m.points:,} points is a full projection to month "
-        f"{m.horizon_months}; the other inputs stay as in the scenario."
+        f"{m.horizon_months}; the other inputs stay as in the scenario. {m.note or ''}"
     )
     st.download_button(
         "Map grid (CSV)",

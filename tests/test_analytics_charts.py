@@ -62,7 +62,7 @@ def test_breakeven_map_chart(basis):
     today = next(t for t in fig.data if t.name == "Today")
     assert (today.x[0], today.y[0]) == m.current
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "linear"
-    assert any("quarterly cadence" in (a.text or "") for a in fig.layout.annotations)
+    assert "quarterly cadence (assumed)" in fig.layout.title.text
     legend = {t.name for t in fig.data if t.showlegend is not False and t.name}
     assert "Prompting cheapest" in legend and "Hybrid cheapest" not in legend  # never cheapest
 
