@@ -15,6 +15,8 @@ modebar's camera button download a 960x540 x2 PNG (1920x1080, slide size).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -38,39 +40,100 @@ UP_COLOR = "#334155"
 NEUTRAL_LINE = "#6B7280"
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str) -> None:
-    """The page's chart look (as :mod:`tcocalc.charts`): title and subtitle top left, legend
-    under the plot, light grid; axes are set by each chart."""
-    fig.update_layout(
-        template="plotly_white",
-        height=PAGE_HEIGHT_PX,
-        font={"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
-        title={
-            "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 17},
-        },
-        margin={"l": 70, "r": 24, "t": 70, "b": 40},
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": -0.2,
-            "yref": "paper",
-            "yanchor": "top",
-            "font": {"size": 12},
-            "bgcolor": "rgba(255,255,255,0)",
-        },
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": style.FONT_FAMILY}},
-    )
-    fig.update_xaxes(gridcolor=style.GRID_COLOR, zeroline=False, showline=True,
-                     linecolor=style.GRID_COLOR)  # fmt: skip
-    fig.update_yaxes(gridcolor=style.GRID_COLOR, zeroline=False)
+class _Spec:
+    """A figure as plotly JSON, built with the few ``Figure`` methods used here.
+
+    :meth:`figure` skips plotly's per-property validation, as :mod:`tcocalc.charts` does: building
+    a validated figure costs tens of milliseconds, and the Analysis tab draws five.
+    """
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        self.data: list[dict[str, Any]] = []
+        self.layout: dict[str, Any] = {
+            "template": "plotly_white",
+            "height": PAGE_HEIGHT_PX,
+            "font": {"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
+            "title": {
+                "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
+                "x": 0.01,
+                "xanchor": "left",
+                "y": 0.97,
+                "yanchor": "top",
+                "font": {"size": 17},
+            },
+            "margin": {"l": 70, "r": 24, "t": 70, "b": 40},
+            # Under the plot, as on the page: a legend that wraps grows the bottom margin.
+            "legend": {
+                "orientation": "h",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": -0.2,
+                "yref": "paper",
+                "yanchor": "top",
+                "font": {"size": 12},
+                "bgcolor": "rgba(255,255,255,0)",
+            },
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
+            "xaxis": {"gridcolor": style.GRID_COLOR, "zeroline": False, "showline": True,
+                      "linecolor": style.GRID_COLOR},
+            "yaxis": {"gridcolor": style.GRID_COLOR, "zeroline": False},
+            "shapes": [],
+            "annotations": [],
+        }  # fmt: skip
+
+    def add_trace(self, trace: dict[str, Any]) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, **changes: Any) -> None:
+        _merge(self.layout, changes)
+
+    def update_xaxes(self, **changes: Any) -> None:
+        _merge(self.layout["xaxis"], _axis(changes))
+
+    def update_yaxes(self, **changes: Any) -> None:
+        _merge(self.layout["yaxis"], _axis(changes))
+
+    def add_annotation(self, **annotation: Any) -> None:
+        self.layout["annotations"].append(annotation)
+
+    def add_vline(self, x: float, line: dict[str, Any]) -> None:
+        self.layout["shapes"].append(
+            {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+             "line": line}
+        )  # fmt: skip
+
+    def add_hline(self, y: float, line: dict[str, Any]) -> None:
+        self.layout["shapes"].append(
+            {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+             "line": line}
+        )  # fmt: skip
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+
+
+def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Deep-merge ``changes`` into ``target`` (nested dicts merge, everything else replaces)."""
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def _axis(changes: dict[str, Any]) -> dict[str, Any]:
+    """``title_text=`` / ``title_font=`` as plotly's nested ``title``."""
+    out = dict(changes)
+    title = {k: out.pop(f"title_{k}") for k in ("text", "font") if f"title_{k}" in out}
+    if title:
+        out["title"] = title
+    return out
+
+
+def _trace(kind: str, **properties: Any) -> dict[str, Any]:
+    return {"type": kind, **properties}
 
 
 def _month_tick(horizon: int) -> int:
@@ -119,12 +182,11 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
     rows = list(t.rows[:max_bars])[::-1]  # plotly draws the first category at the bottom
     labels = [f"{r.label} ⇄" if r.flips else r.label for r in rows]
     pct = round(t.share * 100)
-    fig = go.Figure()
     subtitle = (
         f"{name + ' · ' if name else ''}each input {pct} % down and up, the others held · "
         f"{challenger.lower()} − prompting at month {t.horizon_months}, USD"
     )
-    _layout(fig, f"What moves the difference: {challenger.lower()} vs prompting", subtitle)
+    fig = _Spec(f"What moves the difference: {challenger.lower()} vs prompting", subtitle)
     for side, color, values, diffs, months in (
         ("down", DOWN_COLOR, [r.low_value for r in rows], [r.difference_low_usd for r in rows],
          [r.breakeven_low for r in rows]),
@@ -140,7 +202,8 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
             for r, v, d, m in zip(rows, values, diffs, months, strict=True)
         ]
         fig.add_trace(
-            go.Bar(
+            _trace(
+                "bar",
                 y=labels,
                 x=[d - t.base_difference_usd for d in diffs],
                 base=t.base_difference_usd,
@@ -197,7 +260,7 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
         )
     margin_left = 30 + 7 * max((len(s) for s in labels), default=10)
     fig.update_layout(margin={"l": min(margin_left, 330), "b": 110})
-    return fig
+    return fig.figure()
 
 
 # --- Break-even map -----------------------------------------------------------------------------
@@ -231,15 +294,14 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
         [1.0, colors[2]],
     ]
     text = np.array([STRATEGY_LABELS[s] for s in STRATEGIES])[cheapest]
-    fig = go.Figure()
-    _layout(
-        fig,
+    fig = _Spec(
         f"Cheapest strategy by month {m.horizon_months}",
         f"{name + ' · ' if name else ''}each point a full projection; lines: break-even"
         + (f" · {m.short_note}" if m.short_note else ""),
     )
     fig.add_trace(
-        go.Heatmap(
+        _trace(
+            "heatmap",
             x=x,
             y=y,
             z=cheapest,
@@ -262,7 +324,8 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
     for i, s in enumerate(STRATEGIES):
         if i in present:
             fig.add_trace(
-                go.Scatter(
+                _trace(
+                    "scatter",
                     x=[None],
                     y=[None],
                     mode="markers",
@@ -279,7 +342,8 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
         diff = m.difference(challenger)
         if diff.min() <= 0 <= diff.max():
             fig.add_trace(
-                go.Contour(
+                _trace(
+                    "contour",
                     x=x,
                     y=y,
                     z=diff,
@@ -294,7 +358,8 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
     cx, cy = (_axis_values(k, np.array([v]))[0] for k, v in zip(
         (m.x_driver, m.y_driver), m.current, strict=True))  # fmt: skip
     fig.add_trace(
-        go.Scatter(
+        _trace(
+            "scatter",
             x=[cx],
             y=[cy],
             mode="markers+text",
@@ -321,7 +386,7 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
                      range=_edges(x, x_log), showgrid=False)  # fmt: skip
     fig.update_yaxes(title_text=_axis_title(m.y_driver), type="log" if y_log else "linear",
                      range=_edges(y, y_log), showgrid=False)  # fmt: skip
-    return fig
+    return fig.figure()
 
 
 def _edges(values: list[float], log: bool) -> list[float]:
@@ -351,8 +416,7 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
     """
     h = mc.horizon_months
     months = list(range(h + 1))
-    fig = go.Figure()
-    _layout(fig, "How sure: cumulative difference to prompting", _mc_subtitle(mc, name))
+    fig = _Spec("How sure: cumulative difference to prompting", _mc_subtitle(mc, name))
     challengers = CHALLENGERS if show_hybrid else CHALLENGERS[:1]
     for j, c in enumerate(CHALLENGERS):
         if c not in challengers:
@@ -361,7 +425,8 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
         label = STRATEGY_LABELS[c]
         p10, p50, p90 = ([0.0, *map(float, mc.percentiles_usd[j, k])] for k in range(3))
         fig.add_trace(
-            go.Scatter(
+            _trace(
+                "scatter",
                 x=months,
                 y=p90,
                 mode="lines",
@@ -372,7 +437,8 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
             )
         )
         fig.add_trace(
-            go.Scatter(
+            _trace(
+                "scatter",
                 x=months,
                 y=p10,
                 mode="lines",
@@ -385,7 +451,8 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
             )
         )
         fig.add_trace(
-            go.Scatter(
+            _trace(
+                "scatter",
                 x=months,
                 y=p50,
                 mode="lines",
@@ -429,24 +496,24 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
     fig.update_yaxes(title_text="Challenger − prompting, cumulative", tickprefix="$",
                      tickformat="~s")  # fmt: skip
     fig.update_layout(hovermode="x unified")
-    return fig
+    return fig.figure()
 
 
 def breakeven_histogram(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Figure:
     """Share of draws breaking even (durably) in each month, and of draws that never do within the
     horizon (the last bar)."""
     h = mc.horizon_months
-    never = f"not by {h}"
+    never = f">{h}"  # not within the horizon: later, or never
     categories = [str(m) for m in range(1, h + 1)] + [never]
-    fig = go.Figure()
-    _layout(fig, "When does it pay back? Break-even month across draws", _mc_subtitle(mc, name))
+    fig = _Spec("When does it pay back? Break-even month across draws", _mc_subtitle(mc, name))
     challengers = CHALLENGERS if show_hybrid else CHALLENGERS[:1]
     for c in challengers:
         dist = mc.breakeven_distribution(c)
         shares = [dist[m] for m in range(1, h + 1)] + [dist[0]]
         cumulative = [*np.cumsum(shares[:-1]).tolist(), 1.0]
         fig.add_trace(
-            go.Bar(
+            _trace(
+                "bar",
                 x=categories,
                 y=shares,
                 name=STRATEGY_LABELS[c],
@@ -465,19 +532,20 @@ def breakeven_histogram(mc: MonteCarlo, name: str = "", show_hybrid: bool = True
     step = _month_tick(h)
     ticks = [str(m) for m in range(1, h + 1) if m == 1 or m % step == 0] + [never]
     fig.update_xaxes(title_text="Month of durable break-even", type="category",
-                     tickmode="array", tickvals=ticks)  # fmt: skip
+                     tickmode="array", tickvals=ticks, tickangle=0)  # fmt: skip
     fig.update_yaxes(title_text="Share of draws", tickformat=".0%", rangemode="tozero")
-    return fig
+    fig.update_layout(margin={"r": 48})  # room for the last label
+    return fig.figure()
 
 
 def importance_chart(mc: MonteCarlo, challenger: str = "fine_tuning", name: str = "") -> go.Figure:
     """Rank correlation of each uncertain input with the challenger's horizon difference."""
     items = [(k, v) for k, v in mc.importance(challenger).items()][::-1]
-    fig = go.Figure()
     label = STRATEGY_LABELS[challenger]
-    _layout(fig, "Which uncertainty matters", _mc_subtitle(mc, name))
+    fig = _Spec("Which uncertainty matters", _mc_subtitle(mc, name))
     fig.add_trace(
-        go.Bar(
+        _trace(
+            "bar",
             y=[DRIVERS[k].label for k, _ in items],
             x=[v for _, v in items],
             orientation="h",
@@ -495,4 +563,4 @@ def importance_chart(mc: MonteCarlo, challenger: str = "fine_tuning", name: str 
     )
     longest = max((len(DRIVERS[k].label) for k, _ in items), default=10)
     fig.update_layout(margin={"l": min(30 + 7 * longest, 330)})
-    return fig
+    return fig.figure()

@@ -89,7 +89,7 @@ def test_breakeven_histogram(near):
     mc = A.monte_carlo(near, draws=500, seed=1)
     fig = C.breakeven_histogram(mc)
     bars = fig.data[0]
-    assert list(bars.x)[-1] == "not by 24" and len(bars.x) == 25
+    assert list(bars.x)[-1] == ">24" and len(bars.x) == 25
     assert sum(bars.y) == pytest.approx(1.0)
     assert bars.y[-1] == pytest.approx(mc.breakeven_distribution("fine_tuning")[0])
 
