@@ -104,11 +104,14 @@ def compute_totals(p: Params) -> Arr:
     """
     shape, series = _component_series(p)
     mask = component_mask(p.include_engineering, p.include_error_cost)
-    out = np.zeros((*shape[:-1], len(series), shape[-1]))
+    out = np.empty((*shape[:-1], len(series), shape[-1]))
     for i, components in enumerate(series):
+        # Summed in their own (often smaller) shapes, in the order compute() sums them.
+        acc: Arr = np.zeros(())
         for included, x in zip(mask, components, strict=True):
             if included:
-                out[..., i, :] += x
+                acc = acc + x
+        out[..., i, :] = acc
     return out
 
 
@@ -122,9 +125,6 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     shape = np.broadcast_shapes(
         months.shape, new_cats.shape, *(np.shape(getattr(p, name)) for name in NUMERIC_FIELDS)
     )
-
-    def full(x: c.Num | Arr) -> Arr:
-        return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
 
     # --- Prompting -------------------------------------------------------------------------
     p_moves = np.asarray(p.prompt_migration, dtype=bool)
@@ -144,11 +144,11 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     )
     prompting = [
         _at_month(c.people_usd(p.p_build_hours, rate), months, 1.0) + p_change_usd,
-        full(c.people_usd(p.p_maintenance_hours_per_month, rate)),
+        np.asarray(c.people_usd(p.p_maintenance_hours_per_month, rate)),
         _at_month(c.labeling_usd(p.p_labeled_examples, p.p_usd_per_labeled_example), months, 1.0)
         + p_change_labels,
-        full(0.0),
-        full(0.0),
+        np.zeros(()),
+        np.zeros(()),
         p_per_call_calls,
         c.error_usd(calls, p.p_accuracy, p.usd_per_wrong_answer),
     ]
@@ -160,7 +160,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     migration = np.asarray(p.forced_migration, dtype=bool)
     moved = np.maximum.accumulate(migration, axis=-1)  # rebuilt on the successor from then on
     f_per_call = c.token_inference_usd(
-        np.ones_like(calls),
+        np.ones(()),
         p.f_input_tokens_per_call,
         p.f_output_tokens_per_call,
         np.where(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
@@ -229,7 +229,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         # Before go-live prompting serves traffic, so its prompt absorbs the change.
         + np.where(has_event & ~after_live, p.p_hours_per_category_change, 0.0)
     )
-    ft_share = full(live)
+    ft_share = live
     fine_tuning = [
         c.people_usd(f_hours, rate),
         c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
@@ -263,7 +263,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     )
     hybrid = [
         c.people_usd(h_hours, rate),
-        full(c.people_usd(p.p_maintenance_hours_per_month, rate))
+        np.asarray(c.people_usd(p.p_maintenance_hours_per_month, rate))
         + c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
         labels_at_start
         + new_labels
