@@ -102,7 +102,7 @@ def compute_totals(p: Params) -> Arr:
     Equal to ``compute(p)[..., component_mask(...), :].sum(axis=-2)``, without materialising every
     component of every variant (10,000 Monte Carlo draws x 120 months would be 200 MB).
     """
-    shape, series = _component_series(p)
+    shape, series = _component_series(p, with_errors=p.include_error_cost)
     mask = component_mask(p.include_engineering, p.include_error_cost)
     out = np.empty((*shape[:-1], len(series), shape[-1]))
     for i, components in enumerate(series):
@@ -115,8 +115,18 @@ def compute_totals(p: Params) -> Arr:
     return out
 
 
-def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
-    """The broadcast shape ``(..., H)`` and the 7 component series of each of the 3 strategies."""
+def _switch(moved: npt.NDArray[np.bool_], after: c.Num, before: c.Num) -> c.Num:
+    """``after`` in the months ``moved``, ``before`` elsewhere (no array work when none moved)."""
+    return np.where(moved, after, before) if moved.any() else before
+
+
+def _component_series(
+    p: Params, *, with_errors: bool = True
+) -> tuple[tuple[int, ...], list[list[Arr]]]:
+    """The broadcast shape ``(..., H)`` and the 7 component series of each of the 3 strategies.
+
+    Without ``with_errors`` the error components are zeros (totals that exclude them skip the work).
+    """
     months = c.months_of(p.horizon_months)
     calls = c.calls_per_month(p.monthly_calls, p.monthly_growth_pct, months)
     rate = p.engineer_usd_per_hour
@@ -133,8 +143,8 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         calls,
         p.p_input_tokens_per_call,
         p.p_output_tokens_per_call,
-        np.where(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
-        np.where(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
+        _switch(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
+        _switch(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
     )
     p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
         p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
@@ -150,7 +160,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         np.zeros(()),
         np.zeros(()),
         p_per_call_calls,
-        c.error_usd(calls, p.p_accuracy, p.usd_per_wrong_answer),
+        c.error_usd(calls, p.p_accuracy, p.usd_per_wrong_answer) if with_errors else np.zeros(()),
     ]
 
     # --- Fine-tuning -----------------------------------------------------------------------
@@ -163,10 +173,10 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         np.ones(()),
         p.f_input_tokens_per_call,
         p.f_output_tokens_per_call,
-        np.where(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
-        np.where(moved, p.f_successor_usd_per_1m_output_tokens, p.f_usd_per_1m_output_tokens),
+        _switch(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
+        _switch(moved, p.f_successor_usd_per_1m_output_tokens, p.f_usd_per_1m_output_tokens),
     )
-    hosting_usd_per_hour = np.where(
+    hosting_usd_per_hour = _switch(
         moved, p.f_successor_hosting_usd_per_hour, p.f_hosting_usd_per_hour
     )
     p_per_call = p_per_call_calls / np.where(calls > 0, calls, 1.0)
@@ -187,7 +197,7 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
     retrain_cost = c.training_run_usd(
         dataset_tokens,
         p.f_epochs,
-        np.where(moved, p.f_successor_usd_per_training_token, p.f_usd_per_training_token),
+        _switch(moved, p.f_successor_usd_per_training_token, p.f_usd_per_training_token),
     )
     labels_at_start = _at_month(
         c.labeling_usd(p.f_training_examples, p.f_usd_per_labeled_example), months, 1.0
@@ -217,6 +227,8 @@ def _component_series(p: Params) -> tuple[tuple[int, ...], list[list[Arr]]]:
         return tokens_and_hosting + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
 
     def errors(ft_share: Arr) -> Arr:
+        if not with_errors:
+            return np.zeros(())
         accuracy = ft_share * p.f_accuracy + (1.0 - ft_share) * p.p_accuracy
         return c.error_usd(calls, accuracy, p.usd_per_wrong_answer)
 
