@@ -10,93 +10,34 @@ from __future__ import annotations
 import csv
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app.py"
-PRICING = ROOT / "tests" / "fixtures" / "pricing"
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "artifacts" / "analytics"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tcocalc.loader import PROJECT_ROOT
+from tests.browser_support import BROWSER, chromium, streamlit_server
+from tests.conftest import FIXTURE_PRICING
 
-pytestmark = pytest.mark.browser
+SHOTS = PROJECT_ROOT / "artifacts" / "analytics"
+PORTS = range(8660, 8680)
+
+pytestmark = BROWSER
+
 WAIT_MS = 90_000
 """Generous: CI machines and a busy laptop can take a while to rerun the page."""
-
-if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("needs /usr/bin/chromium (runs in CI)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TCOCALC_PRICING": str(PRICING),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(APP),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"streamlit did not start:\n{out}")
-            time.sleep(0.3)
+    with streamlit_server(PORTS, {**os.environ, "TCOCALC_PRICING": str(FIXTURE_PRICING)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open_analysis(pg, url: str, verdict: str) -> None:

@@ -7,111 +7,31 @@ tests/test_app.py. Screenshots land in ``tmp/artifacts/`` (look at them after a 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tcocalc.loader import PROJECT_ROOT
 from tcocalc_app.data import PRICING_ENV
+from tests.browser_support import BROWSER, CHART, chromium, streamlit_server
 from tests.conftest import FIXTURE_PRICING
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "tmp" / "artifacts"
 PORTS = range(8601, 8620)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("CI") != "true",
-        reason="needs Debian's Chromium at /usr/bin/chromium (apt install chromium); "
-        "mandatory in CI",
-    ),
-]
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
-def start_server(
-    env: dict[str, str], script: Path = PROJECT_ROOT / "app.py"
-) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` (or ``script``) on a free local port; returns the process and its
-    URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited: {proc.stderr.read().decode() if proc.stderr else ''}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("streamlit did not become healthy within 60 s")
+pytestmark = BROWSER
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    env = {**os.environ, PRICING_ENV: str(FIXTURE_PRICING)}
-    proc, url = start_server(env)
-    try:
+    with streamlit_server(PORTS, {**os.environ, PRICING_ENV: str(FIXTURE_PRICING)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def breakeven_text(page: object) -> str:

@@ -11,55 +11,24 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tcocalc.loader import PROJECT_ROOT
+from tests.browser_support import BROWSER, chromium, streamlit_server
 from tests.conftest import FIXTURE_PRICING
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "app.py"
-SHOTS = ROOT / "artifacts" / "pricing"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+SHOTS = PROJECT_ROOT / "artifacts" / "pricing"
 GOOD = (FIXTURE_PRICING / "prices.yaml").read_text()
+PORTS = range(8640, 8660)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
-        reason=f"{CHROMIUM} is missing (browser tests run on CI, where .ci/run installs it)",
-    ),
-]
-
-
-def free_port() -> int:
-    for port in range(8640, 8660):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8640-8659")
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -67,7 +36,6 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "company"
     folder.mkdir()
     shutil.copy(FIXTURE_PRICING / "prices.yaml", folder / "prices.yaml")
-    port = free_port()
     env = {
         **os.environ,
         "TCOCALC_PRICING_DIR": str(folder),
@@ -75,32 +43,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "TCOCALC_READ_ONLY": "0",
     }
     env.pop("TCOCALC_PRICING", None)  # the page's own test override would bypass the store
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PAGE), "--server.port", str(port)]
-    cmd += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    cmd += ["--browser.gatherUsageStats", "false"]
-    log = (tmp_path / "streamlit.log").open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "streamlit.log").read_text())
-            time.sleep(0.3)
+    with streamlit_server(PORTS, env, log=tmp_path / "streamlit.log") as url:
         yield url, folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def settle(page: Page) -> None:
@@ -111,12 +55,11 @@ def settle(page: Page) -> None:
 
 
 def test_editing_a_price_moves_the_break_even(server: tuple[str, Path]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, folder = server
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1700})
         page.goto(url)
         metric = page.get_by_test_id("stMetricValue").first  # "Fine-tuning breaks even"
@@ -165,4 +108,3 @@ def test_editing_a_price_moves_the_break_even(server: tuple[str, Path]) -> None:
         expect(page.get_by_text("--- prices.yaml (on disk now)")).to_be_visible()
         assert (folder / "prices.yaml").read_text() == theirs
         page.screenshot(path=str(SHOTS / "4-conflict.png"), full_page=True)
-        browser.close()
