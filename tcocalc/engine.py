@@ -139,13 +139,15 @@ def _component_series(
     # --- Prompting -------------------------------------------------------------------------
     p_moves = np.asarray(p.prompt_migration, dtype=bool)
     p_moved = np.maximum.accumulate(p_moves, axis=-1)  # on the successor from that month on
-    p_per_call_calls = c.token_inference_usd(
-        calls,
+    # USD per call (per variant, and per month once the model migrates), then x calls.
+    p_per_call = c.token_inference_usd(
+        np.ones(()),
         p.p_input_tokens_per_call,
         p.p_output_tokens_per_call,
         _switch(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
         _switch(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
     )
+    p_per_call_calls = calls * p_per_call
     p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
         p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
     )
@@ -179,7 +181,6 @@ def _component_series(
     hosting_usd_per_hour = _switch(
         moved, p.f_successor_hosting_usd_per_hour, p.f_hosting_usd_per_hour
     )
-    p_per_call = p_per_call_calls / np.where(calls > 0, calls, 1.0)
 
     # Examples in the training set grow with every new category (labeled in the event month).
     examples = p.f_training_examples + np.cumsum(new_cats * p.f_examples_per_new_category, axis=-1)
@@ -209,17 +210,15 @@ def _component_series(
 
     def inference(ft_share: Arr) -> Arr:
         """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
-        serving_calls = calls * ft_share
-        tokens_and_hosting = (
-            serving_calls * f_per_call
-            + calls * (1.0 - ft_share) * p_per_call
-            + c.hourly_usd(hosting_usd_per_hour, live)
+        # calls x (share x tuned price + (1 - share) x prompt price), in fewer array passes
+        tokens_and_hosting = calls * (p_per_call + ft_share * (f_per_call - p_per_call)) + (
+            c.hourly_usd(hosting_usd_per_hour, live)
         )
         if not p.is_dedicated:
             # No replica is billed: skip sizing them (a third of the time of a large batch).
             return tokens_and_hosting
         replicas = c.replicas_needed(
-            serving_calls,
+            calls * ft_share,
             p.peak_to_average_ratio,
             p.f_calls_per_second_per_replica,
             p.f_min_replicas,
