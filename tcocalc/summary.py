@@ -140,7 +140,7 @@ def breakeven_summary(b: BreakEven) -> BreakEvenSummary:
     >>> from tcocalc.breakeven import breakeven
     >>> b = breakeven_summary(breakeven(np.array([50.0, 100, 150]), np.array([220.0, 240, 260]), "x"))
     >>> b.value, b.detail
-    ('> 3 months', 'not within 3 months; on the current trend: month 7')
+    ('> 3 mo', 'not within 3 months; on the current trend: month 7')
     """
     if b.durable_month is not None:
         detail = "cheaper from the first month" if b.durable_month == 1 else "and stays cheaper"
@@ -154,7 +154,8 @@ def breakeven_summary(b: BreakEven) -> BreakEvenSummary:
         detail += f"on the current trend: month {b.estimated_month}"
     else:
         detail += "nor on the current trend"
-    return BreakEvenSummary(f"> {b.horizon_months} months", detail, None)
+    # "mo" keeps the headline value as short as "Month 14" so it fits its column.
+    return BreakEvenSummary(f"> {b.horizon_months} mo", detail, None)
 
 
 @dataclass(frozen=True)

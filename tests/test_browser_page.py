@@ -80,9 +80,17 @@ def test_screenshots(server: str, browser: object, width: int, height: int) -> N
     page.locator(CHART).first.wait_for(timeout=30_000)
     page.wait_for_timeout(800)  # let plotly finish its transitions
     page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}.png"))
-    # Every label of the headline fits its column: no ellipsis.
+    # Every value of the headline fits its column (no ellipsis), with and without a break-even.
     for value in page.get_by_test_id("stMetricValue").all():
         assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), value.inner_text()
+    plain = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    plain.goto(server)
+    plain.locator(CHART).first.wait_for(timeout=30_000)
+    values = plain.get_by_test_id("stMetricValue").all()
+    assert any(v.inner_text().startswith(">") for v in values)
+    for value in values:
+        assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), value.inner_text()
+    plain.close()
     page.locator(CHART).first.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / f"page-{width}x{height}-breakeven.png"))

@@ -111,7 +111,7 @@ def test_headline_figures(article: Scenario, fixture_catalog: Catalog) -> None:
 
 def test_headline_without_break_even(article: Scenario, fixture_catalog: Catalog) -> None:
     h = summary.headline(project(article, fixture_catalog))
-    assert h.fine_tuning.value == "> 24 months"
+    assert h.fine_tuning.value == "> 24 mo"
     assert h.fine_tuning.detail == "not within 24 months; nor on the current trend"
     assert h.fine_tuning.month is None
 
