@@ -6,6 +6,30 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
+
+ALL_COMPONENTS_120_MONTHS: dict[str, Any] = {
+    "horizon_months": 120,
+    "start_date": "2030-01-01",
+    "workload.monthly_growth_pct": 2,
+    "category_changes": {"every_months": 3, "new_categories_per_change": 2},
+    "fine_tuning.lead_time_weeks": 3,
+    "fine_tuning.retrain_every_months": 6,
+    "fine_tuning.training": {
+        "kind": "self_hosted",
+        "gpu": "lambda-h100-sxm",
+        "tokens_per_second_per_gpu": 2500,
+    },
+    "fine_tuning.serving": {
+        "kind": "dedicated",
+        "gpu": "runpod-l40s",
+        "calls_per_second_per_replica": 5,
+    },
+    "accounting.include_error_cost": True,
+}
+"""Changes to the article's scenario that turn every component on over 120 months: growth, a
+cadence of category changes, drift re-trains, lead time, error cost, self-hosted training and
+dedicated GPU replicas."""
 
 
 def median_seconds(fn: Callable[[], object], *, repeat: int = 50, warmup: int = 3) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from bench import report
+from bench import ALL_COMPONENTS_120_MONTHS, report
 from tcocalc import analytics as A
 from tcocalc.breakeven import breakeven
 from tcocalc.engine import component_mask, compute, project
@@ -48,28 +48,7 @@ def _scenarios(catalog: Any) -> dict[str, Any]:
         "article, 120 months": updated(article, {"horizon_months": 120}),
         # Every component active (as bench/engine.py): growth, a cadence of changes, drift
         # re-trains, lead time, error cost, self-hosted training and dedicated GPU replicas.
-        "all components, 120 months": updated(
-            article,
-            {
-                "horizon_months": 120,
-                "start_date": "2030-01-01",
-                "workload.monthly_growth_pct": 2,
-                "category_changes": {"every_months": 3, "new_categories_per_change": 2},
-                "fine_tuning.lead_time_weeks": 3,
-                "fine_tuning.retrain_every_months": 6,
-                "fine_tuning.training": {
-                    "kind": "self_hosted",
-                    "gpu": "lambda-h100-sxm",
-                    "tokens_per_second_per_gpu": 2500,
-                },
-                "fine_tuning.serving": {
-                    "kind": "dedicated",
-                    "gpu": "runpod-l40s",
-                    "calls_per_second_per_replica": 5,
-                },
-                "accounting.include_error_cost": True,
-            },
-        ),
+        "all components, 120 months": updated(article, ALL_COMPONENTS_120_MONTHS),
     }
 
 

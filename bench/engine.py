@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from ruamel.yaml import YAML
 
-from bench import median_seconds, report
+from bench import ALL_COMPONENTS_120_MONTHS, median_seconds, report
 from tcocalc.breakeven import breakeven_volume
 from tcocalc.engine import project
 from tcocalc.loader import (
@@ -24,28 +24,7 @@ def main() -> None:
     catalog = load_catalog()
     # 3 strategies x 120 months, every component active: growth, category changes, drift re-trains,
     # lead time, error cost, and dedicated GPU replicas for the tuned model.
-    scenario = updated(
-        load_scenario(DEFAULT_SCENARIO, catalog),
-        {
-            "horizon_months": 120,
-            "start_date": "2030-01-01",
-            "workload.monthly_growth_pct": 2,
-            "category_changes": {"every_months": 3, "new_categories_per_change": 2},
-            "fine_tuning.lead_time_weeks": 3,
-            "fine_tuning.retrain_every_months": 6,
-            "fine_tuning.training": {
-                "kind": "self_hosted",
-                "gpu": "lambda-h100-sxm",
-                "tokens_per_second_per_gpu": 2500,
-            },
-            "fine_tuning.serving": {
-                "kind": "dedicated",
-                "gpu": "runpod-l40s",
-                "calls_per_second_per_replica": 5,
-            },
-            "accounting.include_error_cost": True,
-        },
-    )
+    scenario = updated(load_scenario(DEFAULT_SCENARIO, catalog), ALL_COMPONENTS_120_MONTHS)
     months = np.arange(1.0, 121.0)
 
     def one_formula() -> object:
