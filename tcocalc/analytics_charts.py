@@ -30,7 +30,7 @@ from tcocalc.analytics import (
     format_usd,
     format_value,
 )
-from tcocalc.charts import PAGE_HEIGHT_PX
+from tcocalc.charts import base_layout
 from tcocalc.engine import STRATEGIES, STRATEGY_LABELS
 
 MAX_TORNADO_BARS = 12
@@ -49,39 +49,19 @@ class _Spec:
 
     def __init__(self, title: str, subtitle: str) -> None:
         self.data: list[dict[str, Any]] = []
-        self.layout: dict[str, Any] = {
-            "template": "plotly_white",
-            "height": PAGE_HEIGHT_PX,
-            "font": {"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
-            "title": {
-                "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
-                "x": 0.01,
-                "xanchor": "left",
-                "y": 0.97,
-                "yanchor": "top",
-                "font": {"size": 17},
+        self.layout: dict[str, Any] = base_layout(
+            title,
+            subtitle,
+            xaxis={
+                "gridcolor": style.GRID_COLOR,
+                "zeroline": False,
+                "showline": True,
+                "linecolor": style.GRID_COLOR,
             },
-            "margin": {"l": 70, "r": 24, "t": 70, "b": 40},
-            # Under the plot, as on the page: a legend that wraps grows the bottom margin.
-            "legend": {
-                "orientation": "h",
-                "x": 0.0,
-                "xanchor": "left",
-                "y": -0.2,
-                "yref": "paper",
-                "yanchor": "top",
-                "font": {"size": 12},
-                "bgcolor": "rgba(255,255,255,0)",
-            },
-            "paper_bgcolor": "white",
-            "plot_bgcolor": "white",
-            "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
-            "xaxis": {"gridcolor": style.GRID_COLOR, "zeroline": False, "showline": True,
-                      "linecolor": style.GRID_COLOR},
-            "yaxis": {"gridcolor": style.GRID_COLOR, "zeroline": False},
-            "shapes": [],
-            "annotations": [],
-        }  # fmt: skip
+            yaxis={"gridcolor": style.GRID_COLOR, "zeroline": False},
+            shapes=[],
+            annotations=[],
+        )
 
     def add_trace(self, trace: dict[str, Any]) -> None:
         self.data.append(trace)

@@ -107,7 +107,9 @@ def _y_axis(**extra: Any) -> Spec:
     }
 
 
-def _layout(title: str, subtitle: str, **extra: Any) -> Spec:
+def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
+    """The layout every chart of tcocalc shares (page, analysis, images): title with subtitle,
+    fonts and colours of :mod:`tcocalc.style`, legend under the plot; ``extra`` keys are added."""
     return {
         "template": "plotly_white",
         "height": PAGE_HEIGHT_PX,
@@ -278,7 +280,7 @@ def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
     if show_hybrid:
         _mark_breakeven(data, notes, result, "hybrid", upper=False)
 
-    layout = _layout(
+    layout = base_layout(
         "Cumulative cost",
         _counted(result),
         xaxis=_x_axis(title={"text": "Month"}, range=[0, h + 0.3], dtick=_month_tick(h)),
@@ -438,7 +440,7 @@ def monthly_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
                 "font": {"size": 13, "color": style.STRATEGY_COLORS[s]},
             }
         )
-    layout = _layout(
+    layout = base_layout(
         "Monthly cost by component",
         _counted(result),
         barmode="stack",
