@@ -17,10 +17,11 @@ Three analyses, each a pure function of a :class:`Basis` (a scenario with its pr
     the horizon, distribution of the break-even month, "never" included.
 
 Everything is vectorised: each analysis turns its variants (tornado rows, grid points, draws) into
-``(n, 1)`` parameter arrays for :func:`tcocalc.engine.compute_totals`. The tornado is one call (the
-switching values add a grid scan and three bisection rounds); the map and the Monte Carlo run in
-blocks of a few hundred variants that stay in the CPU cache. No Python loop runs over draws or grid
-points.
+``(n, 1)`` parameter arrays. The tornado is one call of :func:`tcocalc.engine.compute_totals` (the
+switching values add a grid scan and three bisection rounds); the map runs it in blocks of a few
+hundred grid points that stay in the CPU cache. The Monte Carlo walks the months once with every
+draw as a vector (:mod:`tcocalc.stepped`, equal to the engine bit for bit). No Python loop runs over
+draws or grid points.
 
 Conventions, as in :mod:`tcocalc.breakeven`: the *difference* is the challenger's cumulative cost
 minus prompting's (negative: the challenger saves); a challenger is *ahead* when the difference is
@@ -43,6 +44,7 @@ import numpy.typing as npt
 from tcocalc.engine import STRATEGIES, STRATEGY_LABELS, compute_totals
 from tcocalc.params import Params, category_events, resolve
 from tcocalc.scenario import CategoryChanges
+from tcocalc.stepped import cumulative_totals_by_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -600,20 +602,56 @@ def cumulative_totals(params: Params) -> Arr:
     return np.cumsum(compute_totals(params), axis=-1)
 
 
-def durable_breakeven_months(difference: Arr) -> IntArr:
-    """Vectorised durable break-even month over leading axes of ``difference`` (challenger -
-    prompting, cumulative, months on the last axis); 0 where the challenger is not ahead at the
-    horizon. Agrees with :attr:`tcocalc.breakeven.BreakEven.durable_month`.
+def durable_breakeven_months(difference: Arr, axis: int = -1) -> IntArr:
+    """Vectorised durable break-even month of ``difference`` (challenger - prompting, cumulative,
+    months along ``axis``); 0 where the challenger is not ahead at the horizon. Agrees with
+    :attr:`tcocalc.breakeven.BreakEven.durable_month`.
 
     >>> durable_breakeven_months(np.array([[5.0, -1, 2, -3], [-1, -2, -3, -4], [1, 1, -1, 1]]))
     array([4, 1, 0])
+    >>> durable_breakeven_months(np.array([[5.0, -1, 2, -3], [-1, -2, -3, -4]]).T, axis=0)
+    array([4, 1])
     """
-    ahead = difference <= AHEAD_TOLERANCE_USD
-    behind = ~ahead
-    horizon = difference.shape[-1]
-    last_behind = horizon - 1 - np.argmax(behind[..., ::-1], axis=-1)
-    month = np.where(behind.any(axis=-1), last_behind + 2, 1)
-    return np.where(ahead[..., -1], month, 0).astype(np.int64)
+    behind = difference > AHEAD_TOLERANCE_USD
+    horizon = difference.shape[axis]
+    last_behind = horizon - 1 - np.argmax(np.flip(behind, axis=axis), axis=axis)
+    month = np.where(behind.any(axis=axis), last_behind + 2, 1)
+    ahead_at_horizon = ~np.take(behind, -1, axis=axis)
+    return np.where(ahead_at_horizon, month, 0).astype(np.int64)
+
+
+def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
+    """``np.percentile(x, pcts, axis=-1)`` (linear interpolation) of finite values, equal to it
+    bit for bit, about 1.5x faster; ``x`` is reordered along its last axis.
+
+    The order statistics are selected on integer keys that sort like the floats (partitioning
+    int64 is faster than float64 in numpy), then interpolated with numpy's own formula.
+
+    >>> x = np.array([[3.0, -1.0, 2.0, 10.0], [0.5, 0.5, 0.5, 0.5]])
+    >>> percentiles_in_place(x.copy(), [10, 50, 90]).round(9).tolist()
+    [[-0.1, 0.5], [2.5, 0.5], [7.9, 0.5]]
+    >>> bool(np.array_equal(percentiles_in_place(x.copy(), [10, 50, 90]),
+    ...                     np.percentile(x, [10, 50, 90], axis=-1)))
+    True
+    """
+    n = x.shape[-1]
+    q = np.true_divide(np.asarray(pcts, dtype=np.float64), 100)
+    virtual = (n - 1) * q  # as numpy's "linear" method
+    previous = np.floor(virtual).astype(np.intp)
+    following = np.minimum(previous + 1, n - 1)
+    gamma = (virtual - previous).reshape(-1, *([1] * (x.ndim - 1)))
+    # IEEE floats order as sign-magnitude integers: flip the magnitude bits of negatives.
+    keys = x.view(np.int64)
+    keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    keys.partition(np.unique(np.concatenate([previous, following])), axis=-1)
+    keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    a = np.moveaxis(x[..., previous], -1, 0)
+    b = np.moveaxis(x[..., following], -1, 0)
+    # numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) from t = 0.5 on.
+    diff = b - a
+    out = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=out, where=np.broadcast_to(gamma >= 0.5, out.shape))
+    return out
 
 
 def _index(challenger: str) -> int:
@@ -1519,10 +1557,9 @@ def monte_carlo(
     """Sample every uncertain driver ``draws`` times and project every draw, vectorised.
 
     ``ranges`` defaults to :func:`default_ranges`. Inputs are drawn independently (no
-    correlation between them). The draws are projected in blocks of about
-    :data:`BLOCK_CELLS` draw-months (512 draws at 120 months): each block is one vectorised
-    compute whose arrays stay in the CPU cache, 2-3x faster than one compute over 10,000 draws,
-    with identical results.
+    correlation between them). The draws are projected month by month with every draw as a
+    vector (:func:`tcocalc.stepped.cumulative_totals_by_month`, equal to the engine bit for bit),
+    in blocks of at most :data:`DRAW_BLOCK_CELLS` draw-months to bound memory.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -1537,19 +1574,20 @@ def monte_carlo(
     months = np.empty((draws, 2), dtype=np.int64)
     diff_by_month = np.empty((2, h, draws))  # draws last: the percentiles run along contiguous rows
     series = np.empty((draws, 3, h)) if keep_series else None
-    fixed = None if inputs else cumulative_totals(basis.params)
-    for block in _blocks(draws, h):
+    fixed = None if inputs else cumulative_totals(basis.params)[:, :, None]
+    for block in _blocks(draws, h, DRAW_BLOCK_CELLS):
         if fixed is None:
-            cum = cumulative_totals(basis.params_for({k: v[block] for k, v in inputs.items()}))
+            cum = cumulative_totals_by_month(
+                basis.params_for({k: v[block] for k, v in inputs.items()})
+            )  # (3, H, draws in the block)
         else:
-            cum = np.broadcast_to(fixed, (block.stop - block.start, 3, h))
-        diff = cum[:, 1:, :] - cum[:, :1, :]
-        totals[block] = cum[:, :, -1]
-        months[block] = durable_breakeven_months(diff)
-        diff_by_month[:, :, block] = diff.transpose(1, 2, 0)
+            cum = np.broadcast_to(fixed, (3, h, block.stop - block.start))
+        totals[block] = cum[:, -1, :].T
         if series is not None:
-            series[block] = cum
-    pct = np.percentile(diff_by_month, PERCENTILES, axis=-1)  # (3 percentiles, 2, H)
+            series[block] = cum.transpose(2, 0, 1)
+        diff = np.subtract(cum[1:], cum[:1], out=diff_by_month[:, :, block])
+        months[block] = durable_breakeven_months(diff, axis=1).T
+    pct = percentiles_in_place(diff_by_month, PERCENTILES)  # (3 percentiles, 2, H)
     return MonteCarlo(
         ranges=chosen,
         distribution=distribution,
@@ -1565,16 +1603,20 @@ def monte_carlo(
 
 
 BLOCK_CELLS = 64 * 1024
-"""Variant-months per vectorised compute in the Monte Carlo and the map (see :func:`_blocks`)."""
+"""Variant-months per vectorised compute in the map (see :func:`_blocks`)."""
+DRAW_BLOCK_CELLS = 4 * 1024 * 1024
+"""Draw-months per month-by-month walk in the Monte Carlo: 34,952 draws at 120 months, 100 MB of
+cumulative totals. Longer vectors make each month's arithmetic cheaper; this bounds the memory."""
 
 
-def _blocks(n: int, horizon: int) -> list[slice]:
-    """Consecutive slices covering ``range(n)``, each about :data:`BLOCK_CELLS` / ``horizon`` long.
+def _blocks(n: int, horizon: int, cells: int | None = None) -> list[slice]:
+    """Consecutive slices covering ``range(n)``, each about ``cells`` / ``horizon`` long
+    (``cells`` defaults to :data:`BLOCK_CELLS`).
 
     >>> _blocks(1_200, 120)
     [slice(0, 546, None), slice(546, 1092, None), slice(1092, 1200, None)]
     """
-    size = max(64, BLOCK_CELLS // max(horizon, 1))
+    size = max(64, (BLOCK_CELLS if cells is None else cells) // max(horizon, 1))
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
