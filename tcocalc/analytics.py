@@ -564,10 +564,16 @@ class Basis:
             # Whole categories: the k-th change brings floor(k x rate) - floor((k - 1) x rate), so
             # 2 a year on a quarterly cadence is one every second quarter, not half a category
             # (a change costs its fixed hours however few categories it brings).
-            arrived = np.floor(np.cumsum(self.cadence) * per_cadence + 1e-9)
-            first = arrived[..., :1]
-            recurring = np.concatenate([first, np.diff(arrived, axis=-1)], axis=-1)
-            schedule = self.events + recurring
+            arrived = np.floor(
+                np.cumsum(self.cadence)[:, None] * np.reshape(per_cadence, -1) + 1e-9
+            )
+            # Months first in memory (months x variants), handed out as the (n, H) view: the
+            # month-by-month walk of the Monte Carlo reads a month as one contiguous vector.
+            recurring = np.empty_like(arrived)
+            recurring[0] = arrived[0]
+            np.subtract(arrived[1:], arrived[:-1], out=recurring[1:])
+            recurring += self.events[:, None]
+            schedule = recurring.T if np.ndim(per_cadence) else recurring[:, 0]
         if per_change is not None:
             base = self.value("new_categories_per_change")
             schedule = schedule * (per_change / base if base else 0.0 * per_change)

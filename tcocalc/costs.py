@@ -33,8 +33,16 @@ def calls_per_month(monthly_calls: Num, monthly_growth_pct: Num, months: Arr) ->
     >>> calls_per_month(1000.0, 10.0, months_of(3)).round(2)
     array([1000., 1100., 1210.])
     """
-    growth = 1.0 + np.asarray(monthly_growth_pct) / 100.0
-    return np.asarray(monthly_calls) * growth ** (months - 1.0)
+    return np.asarray(monthly_calls) * growth_factor(monthly_growth_pct) ** (months - 1.0)
+
+
+def growth_factor(monthly_growth_pct: Num) -> Arr:
+    """Month-over-month multiplier of the call volume: ``1 + growth / 100``.
+
+    >>> float(growth_factor(2.5))
+    1.025
+    """
+    return 1.0 + np.asarray(monthly_growth_pct) / 100.0
 
 
 def live_fraction(lead_time_weeks: Num, months: Arr) -> Arr:

@@ -30,6 +30,7 @@ from tcocalc.scenario import (
     Scenario,
     SelfHostedTraining,
 )
+from tcocalc.stepped import cumulative_totals_by_month
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pricing"
 
@@ -565,14 +566,17 @@ def test_vectorised_draws_equal_scalar_params_for_prices(catalog, dedicated, art
             np.testing.assert_allclose(mc.cumulative_usd[n], expected, rtol=1e-9, atol=1e-9)
 
 
-def test_blocks_give_the_same_draws_as_one_compute(catalog, article):
+def test_blocks_give_the_same_draws_as_one_walk(catalog, article, monkeypatch):
     long = article.model_copy(update={"horizon_months": 120})
     b = A.Basis.build(long, catalog)
     ranges = [u for u in A.default_ranges(b)]
-    mc = A.monte_carlo(b, ranges, draws=1_300, seed=3, keep_series=True)
-    assert len(A._blocks(1_300, 120)) == 3
     inputs = {u.driver: A.sample(u, 1_300, 3) for u in ranges}
-    cum = A.cumulative_totals(b.params_for(inputs))
+    cum = cumulative_totals_by_month(b.params_for(inputs)).transpose(2, 0, 1)  # (draws, 3, H)
+    # The walk is the engine (growth that differs between draws compounds: ~1e-13 relative).
+    np.testing.assert_allclose(cum, A.cumulative_totals(b.params_for(inputs)), rtol=1e-12)
+    monkeypatch.setattr(A, "DRAW_BLOCK_CELLS", 120 * 500)
+    assert len(A._blocks(1_300, 120, A.DRAW_BLOCK_CELLS)) == 3
+    mc = A.monte_carlo(b, ranges, draws=1_300, seed=3, keep_series=True)
     np.testing.assert_array_equal(mc.cumulative_usd, cum)
     diff = cum[:, 1:] - cum[:, :1]
     np.testing.assert_array_equal(mc.percentiles_usd, np.percentile(diff, [10, 50, 90], axis=0)

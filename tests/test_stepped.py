@@ -70,7 +70,11 @@ def test_equals_the_engine_bit_for_bit(
     q = p.with_values(**values, forced_migration=forced, prompt_migration=prompt)
     got = cumulative_totals_by_month(q)
     assert got.shape == (3, h, variant_count(q))
-    np.testing.assert_array_equal(got, _engine(q))
+    if "monthly_growth_pct" in varied and n > 1:
+        # Growth that differs between variants compounds by multiplication: ~1e-13 relative.
+        np.testing.assert_allclose(got, _engine(q), rtol=1e-12, atol=0)
+    else:
+        np.testing.assert_array_equal(got, _engine(q))
 
 
 @pytest.mark.parametrize("engineering", [True, False])
@@ -88,6 +92,20 @@ def test_lead_time_and_successor_prices_per_variant(article, fixture_catalog, en
         include_engineering=engineering,
         include_error_cost=errors,
     )
+    np.testing.assert_array_equal(cumulative_totals_by_month(q), _engine(q))
+
+
+def test_growth_that_differs_compounds_month_by_month(article, fixture_catalog):
+    p = _base(article, fixture_catalog, {"horizon_months": 120}, dedicated=True)
+    q = p.with_values(monthly_growth_pct=np.array([[-5.0], [0.0], [3.0], [12.5]]))
+    got, expected = cumulative_totals_by_month(q), _engine(q)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=0)
+    np.testing.assert_array_equal(got[:, 0], expected[:, 0])  # month 1 has no growth yet
+
+
+def test_variants_with_one_value_are_computed_once_and_exactly(article, fixture_catalog):
+    p = _base(article, fixture_catalog, {"horizon_months": 60}, dedicated=False)
+    q = p.with_values(monthly_growth_pct=np.full((5, 1), 4.0), monthly_calls=np.full((5, 1), 3e5))
     np.testing.assert_array_equal(cumulative_totals_by_month(q), _engine(q))
 
 
