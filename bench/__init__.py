@@ -56,6 +56,10 @@ def report(
     if target is not None:
         verdict = "ok" if seconds <= target else "OVER"
         parts.append(f"target {target * 1e3:7.1f} ms {verdict:>4}")
-    if baseline:
+    if baseline and seconds < 0.1 * baseline:
+        parts.append(
+            f"{baseline / seconds:7.0f}x faster than {baseline_name} ({baseline * 1e3:.3f} ms)"
+        )
+    elif baseline:
         parts.append(f"{seconds / baseline:7.1f}x {baseline_name} ({baseline * 1e3:.3f} ms)")
     print("  ".join(parts), flush=True)
