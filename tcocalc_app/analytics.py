@@ -295,8 +295,9 @@ def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
     for c in challengers:
         label = STRATEGY_LABELS[c]
         with next(cols):
+            # The month goes in the caption: "... cheaper by month 24" does not fit four columns.
             st.metric(
-                f"{label} cheaper by month {h}",
+                f"{label} cheaper",
                 f"{mc.probability_cheaper(c):.0%}",
                 help=f"Share of the {mc.draws:,} draws in which {label.lower()}'s cumulative cost "
                 f"is at or below prompting's at month {h}. Monte Carlo error ±"
@@ -304,9 +305,12 @@ def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
             )
             month = mc.breakeven_percentile(c, 50)
             st.caption(
-                f"half the draws break even by month {month}"
-                if month
-                else f"fewer than half break even within {h} months"
+                f"of draws, by month {h}; "
+                + (
+                    f"half break even by month {month}"
+                    if month
+                    else "fewer than half break even by then"
+                )
             )
         with next(cols):
             s = mc.savings_percentiles(c)

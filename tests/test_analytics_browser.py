@@ -85,7 +85,7 @@ def test_the_tab_draws_every_chart(page):
         "When does it pay back? Break-even month across draws",
     ):
         expect(page.get_by_text(title).first).to_be_visible(timeout=WAIT_MS)
-    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper by month 24")
+    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper")
     expect(odds.get_by_test_id("stMetricValue")).to_have_text("0%")
     _shot(page, "analysis-tab")
 
@@ -110,7 +110,7 @@ def test_a_range_typed_into_the_table_changes_the_odds(context, server):
     page = context.new_page()
     # 1.8M calls a month, through the page's shareable link.
     _open_analysis(page, f"{server}/?calls=1800000", "Prompting is $1,007 cheaper")
-    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper by month 24")
+    odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper")
     odds = odds.get_by_test_id("stMetricValue")
     expect(odds).not_to_have_text("0%", timeout=WAIT_MS)
     _idle(page)
