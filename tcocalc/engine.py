@@ -8,7 +8,8 @@ Strategies
     ``fine_tuning``: a tuned model; prompting serves traffic during the lead time; every category
     change after go-live re-trains it at once.
     ``hybrid``: the tuned model serves known categories; calls for categories added since the last
-    re-train go to the prompting fallback until the next batched re-train.
+    re-train go to the prompting fallback until the next re-train (the batch cadence, or a drift
+    re-train or forced migration, which learn whatever is pending).
 
 Components (USD per month; a strategy's total is their sum and nothing else)
     ``engineering``   build hours (month 1) + hours per category change / re-train
@@ -253,24 +254,26 @@ def _component_series(
 
     # --- Hybrid ----------------------------------------------------------------------------
     batch = _every(p.h_retrain_every_months, months, go)
+    rebuilt = (drift | migration) & after_live  # re-trained whatever is pending
+    retrains = batch | rebuilt  # months in which the tuned model can learn pending categories
     new_after_live = np.where(after_live, new_cats, 0.0)
     added = np.cumsum(new_after_live, axis=-1)
-    # Categories the tuned model already knows at the last batch strictly before each month.
-    known_at_batch = np.where(batch, added, 0.0)
+    # Categories the tuned model knows: those added by its last re-train before each month.
+    known_at_retrain = np.where(retrains, added, 0.0)
     known_before = np.concatenate(
-        [np.zeros((*known_at_batch.shape[:-1], 1)), known_at_batch[..., :-1]], axis=-1
+        [np.zeros((*known_at_retrain.shape[:-1], 1)), known_at_retrain[..., :-1]], axis=-1
     )
     pending = added - np.maximum.accumulate(known_before, axis=-1)
-    h_batch_runs = batch & (pending > 0)
-    h_runs = h_batch_runs | ((drift | migration) & after_live)
+    h_category_runs = retrains & (pending > 0)  # a re-train that brings pending categories in
+    h_runs = h_category_runs | rebuilt
     fallback = np.minimum(1.0, pending * p.h_traffic_share_per_new_category)
     h_share = live * (1.0 - fallback)
     h_hours = (
         _at_month(np.asarray(p.f_build_hours) + p.p_build_hours, months, 1.0)
         + np.where(has_event, p.p_hours_per_category_change, 0.0)
         + np.where(p_moves, p.p_hours_per_model_migration, 0.0)
-        + np.where(h_batch_runs, p.f_hours_per_category_change, 0.0)
-        + np.where(h_runs & ~h_batch_runs, p.f_hours_per_retrain, 0.0)
+        + np.where(h_category_runs, p.f_hours_per_category_change, 0.0)
+        + np.where(h_runs & ~h_category_runs, p.f_hours_per_retrain, 0.0)
     )
     hybrid = [
         c.people_usd(h_hours, rate),

@@ -274,7 +274,7 @@ def cumulative_totals_by_month(p: Params) -> Arr:
         if arrive:
             examples_added = examples_added + new_m * v["f_examples_per_new_category"]
         event_retrain = _and(has_event, live_now)
-        f_runs = _or(event_retrain, _and(rebuild, live_now))
+        f_runs = _or(event_retrain, _and(rebuild, live_now))  # (rebuild: drift or migration)
 
         # --- Hybrid: categories pending since the last batched re-train --------------------
         # (Skipped terms add 0.0 or take the max with 0.0 of non-negative counts.)
@@ -283,9 +283,11 @@ def cumulative_totals_by_month(p: Params) -> Arr:
         if known_at_last_month is not None:
             known = np.maximum(known, known_at_last_month)
         pending = added - known if _vector(known) or known > 0 else added
-        known_at_last_month = _where(batch[m], added)
-        h_batch_runs = _and(batch[m], pending > 0)
-        h_runs = _or(h_batch_runs, _and(rebuild, live_now))
+        rebuilt = _and(rebuild, live_now)
+        retrains = _or(batch[m], rebuilt)
+        known_at_last_month = _where(retrains, added)
+        h_category_runs = _and(retrains, pending > 0)
+        h_runs = _or(h_category_runs, rebuilt)
 
         retrain_cost = None
         if (f_runs.any() if _vector(f_runs) else f_runs) or (
@@ -320,8 +322,8 @@ def cumulative_totals_by_month(p: Params) -> Arr:
             (np.asarray(v["f_build_hours"]) + v["p_build_hours"]) if first else None,
             _where(has_event, v["p_hours_per_category_change"]),
             _where(p_moves[m], v["p_hours_per_model_migration"]),
-            _where(h_batch_runs, v["f_hours_per_category_change"]),
-            _where(_and(h_runs, _not(h_batch_runs)), v["f_hours_per_retrain"]),
+            _where(h_category_runs, v["f_hours_per_category_change"]),
+            _where(_and(h_runs, _not(h_category_runs)), v["f_hours_per_retrain"]),
         )
         hybrid = (
             c.people_usd(h_hours, rate),

@@ -118,6 +118,20 @@ def test_hybrid_sends_new_categories_to_the_prompt_until_the_batch(article, fixt
     assert comp(r, "hybrid", "maintenance") == pytest.approx(np.full(24, 600.0))
 
 
+def test_a_drift_retrain_teaches_the_hybrid_its_pending_categories(article, fixture_catalog):
+    r = project(updated(article, {"fine_tuning.retrain_every_months": 2}), fixture_catalog)
+    # Drift re-trains in months 3, 5, 7, ... (every 2 months after go-live in month 1). The one in
+    # month 3 learns the 3 categories added in month 2, before the quarterly batch of month 4.
+    share = 3 / 8
+    expected = 20 * (1 - share) + 50 * share
+    assert comp(r, "hybrid", "inference")[1:3] == pytest.approx([expected] * 2)
+    assert comp(r, "hybrid", "inference")[3:6] == pytest.approx([20.0] * 3)
+    # Month 3 is a category re-train (3 days: 24 h x $100); month 4's batch finds nothing pending;
+    # month 5 is a plain drift re-train (8 h x $100)
+    assert comp(r, "hybrid", "engineering")[2:5] == pytest.approx([2400.0, 0.0, 800.0])
+    assert comp(r, "hybrid", "retraining").nonzero()[0].tolist()[:3] == [2, 4, 6]
+
+
 def test_error_cost_is_its_own_component(article, fixture_catalog):
     r = project(updated(article, {"accounting.include_error_cost": True}), fixture_catalog)
     # 100,000 calls x (1 - 0.88) x $0.50 = $6,000 a month; tuned: 100,000 x 0.06 x 0.50 = $3,000
