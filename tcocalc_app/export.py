@@ -23,6 +23,7 @@ from tcocalc.engine import Result
 from tcocalc.export import data, deck, images
 from tcocalc.export.common import export_filename
 from tcocalc.scenario import Scenario
+from tcocalc_app import state
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,19 +62,29 @@ def cached(kind: str, fingerprint: str, build: Callable[[], bytes]) -> bytes:
 
 def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     """Download buttons for every export of ``result`` (built on click)."""
-    fp = _fingerprint(scenario, catalog)
+    # The deck and the images show what the page shows: no hybrid when it is hidden.
+    show_hybrid = bool(st.session_state.get(state.SHOW_HYBRID, True))
+    fp = _fingerprint(scenario, catalog) + ("" if show_hybrid else ":no-hybrid")
 
     def lazy(kind: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
         return partial(cached, kind, fp, build)
 
-    st.caption("Files of this scenario as the inputs set it now. Each is built when you click it.")
+    st.caption(
+        "Files of this scenario as the inputs set it now. Each is built when you click it."
+        + (
+            ""
+            if show_hybrid
+            else " The hybrid is hidden, so the deck and the images leave it out; the workbook "
+            "and the CSV keep every strategy."
+        )
+    )
     st.markdown("**Slides and spreadsheets**")
     files = [
         (
             "PowerPoint deck",
             "pptx",
             PPTX_MIME,
-            lazy("pptx", partial(deck.deck_pptx, result, catalog)),
+            lazy("pptx", partial(deck.deck_pptx, result, catalog, show_hybrid=show_hybrid)),
             "16:9, with native charts you can edit, the verdict and every assumption.",
             ":material/slideshow:",
         ),
@@ -131,7 +142,10 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
             with col:
                 st.download_button(
                     fmt.upper(),
-                    data=lazy(f"{name}.{fmt}", partial(_image, render_image, builder, result)),
+                    data=lazy(
+                        f"{name}.{fmt}",
+                        partial(_image, render_image, builder, result, show_hybrid),
+                    ),
                     file_name=export_filename(scenario, fmt, name),
                     mime=IMAGE_MIMES[fmt],
                     key=f"{KEY}{name}.{fmt}",
@@ -146,5 +160,6 @@ def _image(
     render_image: Callable[[object], bytes],
     builder: images.FigureBuilder,
     result: Result,
+    show_hybrid: bool,
 ) -> bytes:
-    return render_image(builder(result))
+    return render_image(builder(result, show_hybrid))

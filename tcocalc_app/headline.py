@@ -27,7 +27,7 @@ def render(result: Result, show_hybrid: bool) -> None:
                 "Hybrid breaks even",
                 h.hybrid.value,
                 help="The same for the hybrid: tuned model for known categories, prompting for "
-                "new ones until the next batched re-train.",
+                "new ones until the next re-train.",
             )
             st.caption(h.hybrid.detail)
     with next(cols):

@@ -435,7 +435,8 @@ def toggles(v: Values) -> bool:
             "Show hybrid",
             key=state.SHOW_HYBRID,
             help="Hybrid: the tuned model serves known categories, prompting serves new ones "
-            "until the next batched re-train.",
+            "until the next re-train (batch, drift or migration). Off: the deck and the chart "
+            "images leave it out too.",
         )
     return show
 

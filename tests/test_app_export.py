@@ -124,3 +124,19 @@ def test_without_chromium_the_tab_says_how_to_install_it(monkeypatch: pytest.Mon
     assert any("apt-get install chromium" in i.value for i in at.info)
     image_buttons = [b for b in at.get("download_button") if b.proto.label in ("PNG", "SVG")]
     assert image_buttons and all(b.proto.disabled for b in image_buttons)
+
+
+def test_with_the_hybrid_hidden_the_deck_and_images_leave_it_out(
+    deferred: dict[str, dict[str, Any]],
+) -> None:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.session_state["view.show_hybrid"] = False  # the page's toggle (tcocalc_app.state)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("The hybrid is hidden" in c.value for c in at.caption)
+    stem = "customer-support-classifier-article"
+    prs = Presentation(io.BytesIO(deferred[f"{stem}-tco.pptx"]["callable"]()))
+    chart = next(sh for sh in prs.slides[2].shapes if sh.has_chart).chart
+    assert [s.name for s in chart.plots[0].series] == ["Prompting", "Fine-tuning"]
+    csv = pd.read_csv(io.BytesIO(deferred[f"{stem}-tco.csv"]["callable"]()))
+    assert set(csv["strategy"]) == {"prompting", "fine_tuning", "hybrid"}  # data stays complete

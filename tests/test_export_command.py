@@ -75,3 +75,14 @@ def test_export_images(tmp_path: Path) -> None:
     assert [p.stem for p in pngs] == ["cumulative-cost", "monthly-cost"]
     assert all(png_size(p.read_bytes()) == (1920, 1080) for p in pngs)
     assert len(list((tmp_path / "svg").glob("*.svg"))) == 2
+
+
+def test_export_without_the_hybrid(tmp_path: Path) -> None:
+    deck, csv = tmp_path / "deck.pptx", tmp_path / "monthly.csv"
+    args = ["export", str(DEFAULT_SCENARIO), "--pptx", str(deck), "--csv", str(csv), "--no-hybrid"]
+    assert main([*args, *PRICING]) == 0
+    prs = Presentation(io.BytesIO(deck.read_bytes()))
+    chart = next(sh for sh in prs.slides[2].shapes if sh.has_chart).chart
+    assert [s.name for s in chart.plots[0].series] == ["Prompting", "Fine-tuning"]
+    # The data files keep every strategy.
+    assert set(pd.read_csv(csv)["strategy"]) == {"prompting", "fine_tuning", "hybrid"}

@@ -300,3 +300,37 @@ def test_libreoffice_opens_the_deck(pptx_bytes: bytes, prs, tmp_path: Path) -> N
     for hex_color in STRATEGY_COLORS.values():
         rgb = tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
         assert rgb in colours, hex_color
+
+
+def test_without_the_hybrid_every_slide_leaves_it_out(
+    result: Result, fixture_catalog: Catalog
+) -> None:
+    """As the page does when its hybrid toggle is off."""
+    prs = Presentation(
+        io.BytesIO(deck_pptx(result, fixture_catalog, today=TODAY, show_hybrid=False))
+    )
+    shown = STRATEGIES[:2]
+    title = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "Prompting vs fine-tuning: total cost of ownership over 60 months" in title
+    assert not [sh for sh in prs.slides[0].shapes if sh.name == "Bar Hybrid"]
+    # Verdict: the fine-tuning sentence only, two rows, two cards.
+    verdict = prs.slides[1]
+    texts = {sh.name: sh.text_frame.text for sh in verdict.shapes if sh.has_text_frame}
+    assert texts["Verdict"] == verdict_sentences(result)[0]
+    assert [r[0] for r in table_rows(verdict, "Totals")[1:]] == ["Prompting", "Fine-tuning"]
+    cards = sorted(name for name in texts if name.startswith("Card text"))
+    assert cards == ["Card text Cheapest over 60 months", "Card text Fine-tuning break-even"]
+    # Charts: two cumulative lines (fine-tuning's break-even still marked), two column charts,
+    # two bars; nothing anywhere on these slides says "Hybrid".
+    chart = charts(prs.slides[2])[0].chart
+    assert [s.name for s in chart.plots[0].series] == [STRATEGY_LABELS[s] for s in shown]
+    (dpt,) = chart.plots[0].series[1]._element.xpath("./c:dPt")
+    assert dpt.xpath("./c:idx/@val") == ["14"]
+    frames = charts(prs.slides[3])
+    assert [f.chart.chart_title.text_frame.text for f in frames] == ["Prompting", "Fine-tuning"]
+    bars = charts(prs.slides[4])[0].chart
+    assert list(bars.plots[0].categories) == ["Fine-tuning", "Prompting"]
+    for slide in list(prs.slides)[:5]:
+        words = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        words += [s.name for f in charts(slide) for s in f.chart.plots[0].series]
+        assert not [w for w in words if "hybrid" in w.lower()], slide.shapes.title.text_frame.text

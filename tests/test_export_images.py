@@ -88,3 +88,12 @@ def test_page_charts_as_images(article: Scenario, fixture_catalog: Catalog) -> N
         assert png_size(data) == (1920, 1080)
     for data in images.chart_images(result, "svg").values():
         assert ET.fromstring(data).tag.endswith("svg")
+
+
+def test_page_charts_without_the_hybrid(article: Scenario, fixture_catalog: Catalog) -> None:
+    chromium()
+    result = breaking_even(article, fixture_catalog, horizon=24)
+    for name, data in images.chart_images(result, "svg", show_hybrid=False).items():
+        text = data.decode()
+        assert "Fine-tuning" in text and "Hybrid" not in text, name
+    assert all(b"Hybrid" in d for d in images.chart_images(result, "svg").values())

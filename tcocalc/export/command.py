@@ -1,4 +1,4 @@
-"""``tcocalc export FILE --pptx OUT --xlsx OUT --csv OUT --yaml OUT --png DIR --svg DIR``.
+"""``tcocalc export FILE --pptx OUT --xlsx OUT --csv OUT --yaml OUT --png DIR --svg DIR [--no-hybrid]``.
 
 Any subset of the outputs; at least one. Exit codes as for every command: 0 ok, 1 invalid input
 (or no Chromium for the images, with how to install it), 2 usage.
@@ -28,6 +28,12 @@ def register_cli(subparsers: Any) -> None:
     p.add_argument("--yaml", metavar="OUT", help="the scenario as YAML (reads back exactly)")
     p.add_argument("--png", metavar="DIR", help="folder for the chart images as PNG (1920x1080)")
     p.add_argument("--svg", metavar="DIR", help="folder for the chart images as SVG")
+    p.add_argument(
+        "--no-hybrid",
+        action="store_true",
+        help="leave the hybrid out of the deck and the chart images (as the page's toggle does; "
+        "the workbook and the CSV keep every strategy)",
+    )
     p.add_argument(
         "--pricing",
         action="append",
@@ -73,7 +79,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if "pptx" in wanted:
         from tcocalc.export.deck import deck_pptx
 
-        write(wanted["pptx"], deck_pptx(result, catalog))
+        write(wanted["pptx"], deck_pptx(result, catalog, show_hybrid=not args.no_hybrid))
     if "xlsx" in wanted:
         from tcocalc.export.data import workbook_xlsx
 
@@ -90,7 +96,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if fmt in wanted:
             from tcocalc.export.images import chart_images
 
-            for name, data in chart_images(result, fmt).items():
+            for name, data in chart_images(result, fmt, show_hybrid=not args.no_hybrid).items():
                 write(str(Path(wanted[fmt]) / f"{name}.{fmt}"), data)
     for out in written:
         print(out)

@@ -36,14 +36,17 @@ def usd(amount: float) -> str:
     return summary.usd(amount)
 
 
-def verdict_sentences(result: Result) -> list[str]:
-    """The page's verdict: a sentence on fine-tuning, then one on the hybrid."""
-    return [summary.verdict(result), summary.hybrid_verdict(result)]
+def verdict_sentences(result: Result, *, show_hybrid: bool = True) -> list[str]:
+    """The page's verdict: a sentence on fine-tuning, then one on the hybrid (when shown)."""
+    sentences = [summary.verdict(result)]
+    if show_hybrid:
+        sentences.append(summary.hybrid_verdict(result))
+    return sentences
 
 
-def verdict(result: Result) -> str:
-    """The verdict in one line of text (both sentences)."""
-    return " ".join(verdict_sentences(result))
+def verdict(result: Result, *, show_hybrid: bool = True) -> str:
+    """The verdict in one line of text."""
+    return " ".join(verdict_sentences(result, show_hybrid=show_hybrid))
 
 
 def export_filename(scenario: Scenario, extension: str, suffix: str = "") -> str:

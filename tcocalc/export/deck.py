@@ -5,12 +5,13 @@
 1. a title slide (scenario, date, the ``as_of`` range of the prices used),
 2. the verdict (break-even months, cumulative totals at months 12/24/36 and the horizon),
 3. the cumulative cost of each strategy as a native line chart, break-even points marked,
-4. the monthly cost by component as three native stacked-column charts on one scale,
+4. the monthly cost by component as native stacked-column charts on one scale, one a strategy,
 5. where the money goes over the horizon (a native stacked-bar chart),
 6. the assumptions: every input with its unit, every price with its source and date (as many
    slides as the rows need).
 
-Charts are PowerPoint chart objects with their data embedded, not pictures: "Edit Data" in
+With ``show_hybrid=False`` the hybrid is left out of every slide, as the page leaves it out when
+it is hidden. Charts are PowerPoint chart objects with their data embedded, not pictures: "Edit Data" in
 PowerPoint opens the numbers, and colours match the page (:mod:`tcocalc.style`).
 
 The default python-pptx template is 4:3; the deck sets a 16:9 slide size, stretches the master's
@@ -45,7 +46,7 @@ from tcocalc.export.assumptions import (
     input_lines,
     price_lines,
 )
-from tcocalc.export.common import CHALLENGERS, checkpoints, usd, verdict_sentences
+from tcocalc.export.common import checkpoints, usd, verdict_sentences
 from tcocalc.style import COMPONENT_COLORS, GRID_COLOR, STRATEGY_COLORS, TEXT_COLOR
 
 if TYPE_CHECKING:
@@ -87,14 +88,21 @@ INPUT_COLUMNS_IN = (3.7, 2.0, 1.55, 4.88)
 PRICE_COLUMNS_IN = (1.85, 1.6, 1.75, 0.75, 2.05, 3.05, 1.08)
 
 
-def deck_pptx(result: Result, catalog: Catalog, *, today: dt.date | None = None) -> bytes:
+def deck_pptx(
+    result: Result,
+    catalog: Catalog,
+    *,
+    today: dt.date | None = None,
+    show_hybrid: bool = True,
+) -> bytes:
     """The deck for ``result`` as ``.pptx`` bytes; ``catalog`` supplies the prices' sources.
 
-    ``today`` is the date printed on the title slide (default: today).
+    ``today`` is the date printed on the title slide (default: today). ``show_hybrid=False``
+    leaves the hybrid out of every slide, as the page does when it is hidden.
     """
     today = today or dt.date.today()
     prices = price_lines(result.scenario, catalog)
-    deck = _Deck(result, prices)
+    deck = _Deck(result, prices, STRATEGIES if show_hybrid else STRATEGIES[:2])
     deck.title_slide(today)
     deck.verdict_slide()
     deck.cumulative_slide()
@@ -282,6 +290,12 @@ def _style_axes(chart: Chart, max_usd: float, *, fixed_max: float | None = None)
 class _Deck:
     result: Result
     prices: list[PriceLine]
+    strategies: tuple[Strategy, ...] = STRATEGIES
+    """The strategies on the slides (prompting first; the hybrid last, when shown)."""
+
+    @property
+    def challengers(self) -> tuple[Strategy, ...]:
+        return self.strategies[1:]
 
     def __post_init__(self) -> None:
         self.prs = _new_presentation()
@@ -361,9 +375,9 @@ class _Deck:
     def title_slide(self, today: dt.date) -> None:
         scenario = self.result.scenario
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
-        # Three bars in the strategies' colours: the deck's one ornament, and its legend.
+        # A bar per strategy in its colour: the deck's one ornament, and its legend.
         bar_width = Inches(1.1)
-        for i, strategy in enumerate(STRATEGIES):
+        for i, strategy in enumerate(self.strategies):
             bar = _rectangle(
                 slide,
                 MARGIN + i * (bar_width + Inches(0.1)),
@@ -393,8 +407,8 @@ class _Deck:
         )
         _write(
             subtitle.text_frame,
-            f"Prompting vs fine-tuning vs hybrid: total cost of ownership over "
-            f"{self.horizon} months",
+            f"{' vs '.join(STRATEGY_LABELS[x].lower() for x in self.strategies).capitalize()}: "
+            f"total cost of ownership over {self.horizon} months",
             size=20,
             color=MUTED_COLOR,
         )
@@ -416,7 +430,7 @@ class _Deck:
     def verdict_slide(self) -> None:
         r = self.result
         slide = self._slide("Verdict")
-        main, *more = verdict_sentences(r)
+        main, *more = verdict_sentences(r, show_hybrid="hybrid" in self.strategies)
         size = next((pt for pt in (22.0, 20.0, 18.0) if _lines(main, pt, bold=True) <= 3), 16.0)
         paragraphs = [(main, size, True, TEXT_COLOR)] + [(x, 16.0, False, TEXT_COLOR) for x in more]
         height = sum(_lines(t, pt, bold) * pt * 1.25 / 72 for t, pt, bold, _ in paragraphs)
@@ -433,9 +447,9 @@ class _Deck:
         table_top = top + Inches(height + 0.3)
         months = checkpoints(self.horizon)
         header = ["Strategy", "Break-even vs prompting"] + [f"Month {m}" for m in months]
-        cheapest: Strategy = min(STRATEGIES, key=lambda s: r.total(s))
+        cheapest: Strategy = min(self.strategies, key=lambda s: r.total(s))
         rows: list[list[str]] = []
-        for s in STRATEGIES:
+        for s in self.strategies:
             be = "—" if s == "prompting" else _breakeven_text(self._breakeven(s))
             rows.append([STRATEGY_LABELS[s], be] + [usd(r.total(s, m)) for m in months])
         fixed_in = [2.2, 3.6]
@@ -450,7 +464,7 @@ class _Deck:
             numeric_from=2,
             name="Totals",
         )
-        for i, s in enumerate(STRATEGIES, start=1):
+        for i, s in enumerate(self.strategies, start=1):
             run = table.cell(i, 0).text_frame.paragraphs[0].runs[0]
             run.font.bold = True
             run.font.color.rgb = _rgb(STRATEGY_COLORS[s])
@@ -471,7 +485,8 @@ class _Deck:
         if len(r.warnings) > 2:
             extra = len(r.warnings) - 2
             notes.append((f"... and {extra} more (see the workbook).", 12.0, False, WARNING_COLOR))
-        notes_top = table_top + Inches(4 * (14 * 1.2 / 72 + ROW_PADDING_IN) + 0.2)
+        rows_in_table = len(self.strategies) + 1
+        notes_top = table_top + Inches(rows_in_table * (14 * 1.2 / 72 + ROW_PADDING_IN) + 0.2)
         self._text(slide, MARGIN, notes_top, CONTENT_WIDTH, Inches(1.0), notes, name="Notes")
         self._cards(slide, cheapest)
         self._notes(
@@ -486,10 +501,10 @@ class _Deck:
         return r.fine_tuning_breakeven if challenger == "fine_tuning" else r.hybrid_breakeven
 
     def _cards(self, slide: Slide, cheapest: Strategy) -> None:
-        """Three figures for the room: both break-evens and the cheapest strategy."""
+        """Figures for the room: each challenger's break-even and the cheapest strategy."""
         r = self.result
         cards: list[tuple[str, str, str, str]] = []
-        for challenger in CHALLENGERS:
+        for challenger in self.challengers:
             b = self._breakeven(challenger)
             big = f"Month {b.durable_month}" if b.durable_month is not None else "Not yet"
             saving = b.savings_at_horizon_usd
@@ -513,7 +528,7 @@ class _Deck:
                     STRATEGY_COLORS[challenger],
                 )
             )
-        others = sorted(r.total(s) for s in STRATEGIES if s != cheapest)
+        others = sorted(r.total(s) for s in self.strategies if s != cheapest)
         cards.append(
             (
                 f"Cheapest over {self.horizon} months",
@@ -523,7 +538,7 @@ class _Deck:
             )
         )
         gap = Inches(0.3)
-        width = Emu((CONTENT_WIDTH - 2 * gap) // 3)
+        width = Emu((CONTENT_WIDTH - (len(cards) - 1) * gap) // len(cards))
         top, height = Inches(5.5), Inches(1.35)
         for i, (caption, big, small, color) in enumerate(cards):
             left = Emu(MARGIN + i * (width + gap))
@@ -550,12 +565,14 @@ class _Deck:
         r = self.result
         marked = [
             (c, b.durable_month)
-            for c, b in (("fine_tuning", r.fine_tuning_breakeven), ("hybrid", r.hybrid_breakeven))
+            for c, b in ((c, self._breakeven(c)) for c in self.challengers)
             if b.durable_month is not None
         ]
         if marked:
             what = "; ".join(f"{STRATEGY_LABELS[c].lower()} in month {m}" for c, m in marked)
             sub = f"Break-even marked: {what}."
+        elif len(self.challengers) == 1:
+            sub = f"Fine-tuning does not break even within {self.horizon} months."
         else:
             sub = f"Neither challenger breaks even within {self.horizon} months."
         slide = self._slide(
@@ -567,7 +584,7 @@ class _Deck:
         # only through tickLblSkip, which LibreOffice (and so Google's importer?) ignores.
         data = XyChartData()
         months = list(range(self.horizon + 1))
-        for s in STRATEGIES:
+        for s in self.strategies:
             series = data.add_series(STRATEGY_LABELS[s], number_format="#,##0.00")
             for month, value in zip(months, [0.0, *map(float, r.series(s))], strict=True):
                 series.add_data_point(month, value)
@@ -586,7 +603,8 @@ class _Deck:
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
-        _style_axes(chart, float(r.cumulative.max(initial=0.0)))
+        shown = [STRATEGIES.index(x) for x in self.strategies]
+        _style_axes(chart, float(r.cumulative[shown].max(initial=0.0)))
         x_axis = chart.category_axis
         x_axis.minimum_scale, x_axis.maximum_scale = 0, self.horizon
         x_axis.major_unit = _label_skip(self.horizon + 1) if self.horizon > 12 else 1
@@ -594,14 +612,15 @@ class _Deck:
         x_axis.tick_labels.number_format_is_linked = False
         x_axis.has_title = True
         _write(x_axis.axis_title.text_frame, "Month", size=12, color=MUTED_COLOR)
-        for series, s in zip(chart.plots[0].series, STRATEGIES, strict=True):
+        for series, s in zip(chart.plots[0].series, self.strategies, strict=True):
             series.smooth = False
             series.marker.style = XL_MARKER_STYLE.NONE
             line = series.format.line
             line.color.rgb = _rgb(STRATEGY_COLORS[s])
             line.width = Pt(2.75)
         for challenger, month in marked:
-            _mark_breakeven(chart.plots[0].series[STRATEGIES.index(challenger)], challenger, month)
+            series = chart.plots[0].series[self.strategies.index(challenger)]
+            _mark_breakeven(series, challenger, month)
         self._notes(
             slide,
             "Each line is a strategy's running total. Where a challenger's line crosses below "
@@ -611,26 +630,25 @@ class _Deck:
 
     def components_slide(self) -> None:
         r = self.result
-        shown = [
-            k
-            for i, k in enumerate(COMPONENTS)
-            if r.mask[i] and float(r.components[:, i, :].sum()) > 0
-        ]
+        shown = self._shown_components()
         left_out = [COMPONENT_LABELS[k] for i, k in enumerate(COMPONENTS) if not r.mask[i]]
-        sub = "USD per month, one scale for all three strategies."
+        count = "both" if len(self.strategies) == 2 else f"all {len(self.strategies)}"
+        sub = f"USD per month, one scale for {count} strategies."
         if left_out:
             sub += f" Not counted (accounting settings): {', '.join(left_out).lower()}."
         slide = self._slide("Monthly cost by component", sub)
-        peak = float(r.monthly_totals.max(initial=0.0))
+        indices = [STRATEGIES.index(x) for x in self.strategies]
+        peak = float(r.monthly_totals[indices].max(initial=0.0))
         axis_max = nice_ceiling(peak)
         gap = Inches(0.25)
-        width = Emu((CONTENT_WIDTH - 2 * gap) // 3)
+        n = len(self.strategies)
+        width = Emu((CONTENT_WIDTH - (n - 1) * gap) // n)
         height = Inches(4.45)
-        for i, s in enumerate(STRATEGIES):
+        for i, s in enumerate(self.strategies):
             data = CategoryChartData(number_format="#,##0.00")
             data.categories = list(range(1, self.horizon + 1))
             for k in shown:
-                values = r.components[i, COMPONENTS.index(k)]
+                values = r.components[STRATEGIES.index(s), COMPONENTS.index(k)]
                 data.add_series(COMPONENT_LABELS[k], [float(v) for v in values])
             frame = _add_chart(
                 slide,
@@ -671,18 +689,14 @@ class _Deck:
 
     def breakdown_slide(self) -> None:
         r = self.result
-        shown = [
-            k
-            for i, k in enumerate(COMPONENTS)
-            if r.mask[i] and float(r.components[:, i, :].sum()) > 0
-        ]
+        shown = self._shown_components()
         slide = self._slide(
             f"Where the money goes over {self.horizon} months",
             "Total USD per component and strategy; counted components only.",
         )
         data = CategoryChartData(number_format="#,##0.00")
         # Bar charts draw the first category at the bottom: reverse so prompting is on top.
-        order = list(reversed(STRATEGIES))
+        order = list(reversed(self.strategies))
         data.categories = [STRATEGY_LABELS[s] for s in order]
         for k in shown:
             data.add_series(COMPONENT_LABELS[k], [r.component_totals(s)[k] for s in order])
@@ -699,7 +713,7 @@ class _Deck:
         chart = frame.chart
         chart.has_legend = False
         chart.has_title = False
-        _style_axes(chart, max(r.total(s) for s in STRATEGIES))
+        _style_axes(chart, max(r.total(s) for s in self.strategies))
         chart.category_axis.tick_labels.font.size = Pt(14)
         chart.category_axis.tick_labels.font.bold = True
         plot = chart.plots[0]
@@ -710,6 +724,16 @@ class _Deck:
             series.format.fill.fore_color.rgb = _rgb(COMPONENT_COLORS[k])
             series.format.line.fill.background()
         self._legend(slide, shown, Inches(6.35))
+
+    def _shown_components(self) -> list[str]:
+        """Counted components with a cost in any strategy on the slides."""
+        r = self.result
+        indices = [STRATEGIES.index(x) for x in self.strategies]
+        return [
+            k
+            for i, k in enumerate(COMPONENTS)
+            if r.mask[i] and float(r.components[indices, i, :].sum()) > 0
+        ]
 
     def _legend(self, slide: Slide, components: Sequence[str], top: int) -> None:
         """One legend for several charts: coloured squares and names in a row."""

@@ -206,7 +206,8 @@ def figure_svg(figure: go.Figure | Mapping[str, Any]) -> bytes:
     return _SERVER.render(figure, "svg")
 
 
-FigureBuilder = Callable[["Result"], "go.Figure"]
+FigureBuilder = Callable[["Result", bool], "go.Figure"]
+"""``(result, show_hybrid) -> Figure``, as the page's chart builders."""
 
 CHART_TITLES = {
     "cumulative-cost": "Cumulative cost",
@@ -216,13 +217,14 @@ CHART_TITLES = {
 
 
 def chart_builders() -> dict[str, FigureBuilder]:
-    """The page's chart builders (:mod:`tcocalc.charts`, ``result -> Figure``) by file-name stem."""
+    """The page's chart builders (:mod:`tcocalc.charts`) by file-name stem."""
     from tcocalc import charts
 
     return {"cumulative-cost": charts.cumulative_cost, "monthly-cost": charts.monthly_cost}
 
 
-def chart_images(result: Result, fmt: ImageFormat) -> dict[str, bytes]:
-    """Every chart of the page for ``result`` as ``{name: bytes}`` in ``fmt``."""
+def chart_images(result: Result, fmt: ImageFormat, *, show_hybrid: bool = True) -> dict[str, bytes]:
+    """Every chart of the page for ``result`` as ``{name: bytes}`` in ``fmt`` (without the hybrid
+    when ``show_hybrid`` is false, as the page draws them then)."""
     render = figure_png if fmt == "png" else figure_svg
-    return {name: render(build(result)) for name, build in chart_builders().items()}
+    return {name: render(build(result, show_hybrid)) for name, build in chart_builders().items()}
