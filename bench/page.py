@@ -7,6 +7,7 @@ first render <= 4 s.
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -19,6 +20,7 @@ from streamlit.testing.v1.element_tree import Widget
 
 from bench import report
 from tcocalc.loader import PROJECT_ROOT
+from tests.browser_support import CHART, CHROMIUM, chromium, streamlit_server
 
 APP = PROJECT_ROOT / "app.py"
 RUNS = 25
@@ -121,42 +123,32 @@ def first_render(tmp: Path) -> tuple[float, float, float] | None:
     """Seconds from navigation to the first chart drawn: the page's first session after start,
     the page's new sessions (median) and a bare one-metric-one-chart page's (median), the two
     interleaved. None without Chromium."""
-    import os
-
-    from tests.test_browser_page import CHART, CHROMIUM, CHROMIUM_ARGS, start_server
-
     if not CHROMIUM.exists():
         return None
-    from playwright.sync_api import sync_playwright
-
     bare_script = tmp / "bare_page.py"
     bare_script.write_text(BARE_PAGE)
-    servers = [start_server(dict(os.environ)), start_server(dict(os.environ), bare_script)]
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    ports = range(8690, 8700)  # the browser tests use 8601-8679
+    with (
+        streamlit_server(ports, dict(os.environ)) as page_url,
+        streamlit_server(ports, dict(os.environ), bare_script) as bare_url,
+        chromium() as browser,
+    ):
 
-            def seconds_to_chart(url: str) -> float:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                start = time.perf_counter()
-                page.goto(url)
-                page.locator(CHART).first.wait_for(timeout=60_000)
-                elapsed = time.perf_counter() - start
-                page.close()
-                return elapsed
+        def seconds_to_chart(url: str) -> float:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            start = time.perf_counter()
+            page.goto(url)
+            page.locator(CHART).first.wait_for(timeout=60_000)
+            elapsed = time.perf_counter() - start
+            page.close()
+            return elapsed
 
-            (_, page_url), (_, bare_url) = servers
-            cold = seconds_to_chart(page_url)
-            seconds_to_chart(bare_url)  # its first session imports plotly
-            page_times, bare_times = [], []
-            for _ in range(BROWSER_PAGES):
-                page_times.append(seconds_to_chart(page_url))
-                bare_times.append(seconds_to_chart(bare_url))
-            browser.close()
-    finally:
-        for proc, _ in servers:
-            proc.terminate()
-            proc.wait(10)
+        cold = seconds_to_chart(page_url)
+        seconds_to_chart(bare_url)  # its first session imports plotly
+        page_times, bare_times = [], []
+        for _ in range(BROWSER_PAGES):
+            page_times.append(seconds_to_chart(page_url))
+            bare_times.append(seconds_to_chart(bare_url))
     return cold, statistics.median(page_times), statistics.median(bare_times)
 
 
