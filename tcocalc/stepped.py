@@ -132,13 +132,8 @@ def cumulative_totals_by_month(p: Params) -> Arr:
     """
     h, n = p.horizon_months, variant_count(p)
     v = {name: _variants(getattr(p, name)) for name in NUMERIC_FIELDS}
-    mask = dict(
-        zip(
-            ("eng", "maint", "lab", "train", "retrain", "inf", "err"),
-            component_mask(p.include_engineering, p.include_error_cost),
-            strict=True,
-        )
-    )
+    # Which components count, in the order of engine.COMPONENTS (the order of each tuple below).
+    included = component_mask(p.include_engineering, p.include_error_cost).tolist()
     with_errors = p.include_error_cost
     months = c.months_of(h)
     rate = v["engineer_usd_per_hour"]
@@ -234,8 +229,8 @@ def cumulative_totals_by_month(p: Params) -> Arr:
     out = np.empty((3, h, n))
     examples_added: Any = 0.0  # running sum of new examples (the engine's cumsum)
     added: Any = 0.0  # categories arrived after go-live, running
-    known: Any = 0.0  # categories the tuned hybrid model knows (running max of batch points)
-    known_at_last_month: Any = None  # categories known at a batch re-train last month
+    known: Any = 0.0  # categories the tuned hybrid model knows (running max of re-train points)
+    known_at_last_month: Any = None  # categories learnt at a re-train last month
     one_growth = not _vector(growth)
     for m in range(h):
         first = m == 0
@@ -276,7 +271,7 @@ def cumulative_totals_by_month(p: Params) -> Arr:
         event_retrain = _and(has_event, live_now)
         f_runs = _or(event_retrain, _and(rebuild, live_now))  # (rebuild: drift or migration)
 
-        # --- Hybrid: categories pending since the last batched re-train --------------------
+        # --- Hybrid: categories pending since the tuned model's last re-train ---------------
         # (Skipped terms add 0.0 or take the max with 0.0 of non-negative counts.)
         if arrive:
             added = added + np.where(live_now, new_m, 0.0)
@@ -341,7 +336,7 @@ def cumulative_totals_by_month(p: Params) -> Arr:
         )
 
         for s, components in enumerate((prompting, fine_tuning, hybrid)):
-            total = _sum(*(x for x, on in zip(components, mask.values(), strict=True) if on))
+            total = _sum(*(x for x, on in zip(components, included, strict=True) if on))
             if first:
                 out[s, m] = total
             else:
