@@ -207,7 +207,7 @@ def _component_series(
     new_labels = c.labeling_usd(
         new_cats * p.f_examples_per_new_category, p.f_usd_per_labeled_example
     )
-    drift = _every(p.f_retrain_every_months, months, go)
+    drift = every_months_after_go_live(p.f_retrain_every_months, months, go)
 
     def inference(ft_share: Arr) -> Arr:
         """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
@@ -253,7 +253,7 @@ def _component_series(
     ]
 
     # --- Hybrid ----------------------------------------------------------------------------
-    batch = _every(p.h_retrain_every_months, months, go)
+    batch = every_months_after_go_live(p.h_retrain_every_months, months, go)
     rebuilt = (drift | migration) & after_live  # re-trained whatever is pending
     retrains = batch | rebuilt  # months in which the tuned model can learn pending categories
     new_after_live = np.where(after_live, new_cats, 0.0)
@@ -292,10 +292,10 @@ def _component_series(
     return shape, [prompting, fine_tuning, hybrid]
 
 
-def _every(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
+def every_months_after_go_live(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
     """Months ``go + k x every`` for k >= 1 (a schedule that starts at go-live); none if 0.
 
-    >>> _every(3, np.arange(1.0, 9.0), np.array(1.0)).nonzero()[0] + 1
+    >>> every_months_after_go_live(3, np.arange(1.0, 9.0), np.array(1.0)).nonzero()[0] + 1
     array([4, 7])
     """
     if every_months <= 0:

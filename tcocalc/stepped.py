@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc import costs as c
-from tcocalc.engine import _every, component_mask
+from tcocalc.engine import component_mask, every_months_after_go_live
 from tcocalc.params import NUMERIC_FIELDS, Params
 
 Arr = npt.NDArray[np.float64]
@@ -147,8 +147,8 @@ def cumulative_totals_by_month(p: Params) -> Arr:
     live = _months_first(c.live_fraction(p.f_lead_time_weeks, months))
     go = c.go_live_month(p.f_lead_time_weeks)
     after_live = _months_first(months >= go)
-    drift = _months_first(_every(p.f_retrain_every_months, months, go))
-    batch = _months_first(_every(p.h_retrain_every_months, months, go))
+    drift = _months_first(every_months_after_go_live(p.f_retrain_every_months, months, go))
+    batch = _months_first(every_months_after_go_live(p.h_retrain_every_months, months, go))
     p_moves = np.asarray(p.prompt_migration, dtype=bool)
     p_moved = np.maximum.accumulate(p_moves, axis=-1)
     migration = np.asarray(p.forced_migration, dtype=bool)
