@@ -304,17 +304,17 @@ def validation_problems(
 
 def _validate(model: type[M], doc: Document, error_type: type[InputFileError]) -> M:
     try:
-        return model.model_validate(_plain(doc.data))
+        return model.model_validate(plain(doc.data))
     except ValidationError as exc:
         raise error_type(validation_problems(doc, exc, model)) from None
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
     """ruamel's commented containers as plain dicts/lists (pydantic validates those faster)."""
     if isinstance(node, Mapping):
-        return {k: _plain(v) for k, v in node.items()}
+        return {k: plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     return node
 
 

@@ -50,6 +50,7 @@ from tcocalc.loader import (
     PricingFileError,
     Problem,
     parse_yaml,
+    plain,
 )
 from tcocalc.pricing_store import PricingFolders, load_layered, shown_name
 
@@ -550,17 +551,9 @@ def set_value(text: str, path: Sequence[str | int], value: Any) -> str:
     ):
         return dumped
     spliced = _splice(text, line, col, value, flow=flow)
-    if _plain(parse_yaml(spliced, "edit").data) != _plain(data):
+    if plain(parse_yaml(spliced, "edit").data) != plain(data):
         raise ValueError(f"cannot change {'.'.join(map(str, path))} in place; edit the text")
     return spliced
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def _scalar_text(value: Any, like: str = "") -> str:

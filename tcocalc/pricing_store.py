@@ -51,6 +51,7 @@ from tcocalc.loader import (
     PricingFileError,
     Problem,
     parse_yaml,
+    plain,
     pricing_files,
     read_bytes,
     validation_problems,
@@ -248,7 +249,7 @@ def load_layered(
             problems.extend(exc.problems)
             continue
         try:
-            pf = PricingFile.model_validate(_plain(doc.data))
+            pf = PricingFile.model_validate(plain(doc.data))
         except ValidationError as exc:
             problems.extend(validation_problems(doc, exc))
             continue
@@ -302,15 +303,6 @@ def load_layered(
     if problems:
         raise PricingFileError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
     return LayeredCatalog(catalog, origins, tuple(overrides), tuple(folders.replaced()))
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's commented containers as plain dicts and lists, for pydantic."""
-    if isinstance(node, Mapping):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def load_configured_catalog() -> Catalog:
