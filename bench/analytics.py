@@ -7,13 +7,13 @@ hundred draws and scaled to 10,000, in the same run.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+import bench
 from bench import ALL_COMPONENTS_120_MONTHS, report
 from tcocalc import analytics as A
 from tcocalc.breakeven import breakeven
@@ -27,19 +27,8 @@ LOOP_DRAWS = 300
 
 
 def median_seconds(fn: Callable[[], object], *, repeat: int = 7, warmup: int = 1) -> float:
-    """Median CPU time of ``fn()`` in this process (``time.process_time``).
-
-    CPU time, not wall time: on a machine shared with other jobs, wall time mostly measures the
-    wait for a core. Everything here runs on one thread, so the two agree on an idle machine.
-    """
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+    """Median CPU time of ``fn()`` in this process (see :func:`bench.median_seconds`)."""
+    return bench.median_seconds(fn, repeat=repeat, warmup=warmup, clock=time.process_time)
 
 
 def _scenarios(catalog: Any) -> dict[str, Any]:
