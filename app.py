@@ -2,7 +2,8 @@
 
 This file only arranges the page. Inputs live in ``tcocalc_app.inputs`` (one function per sidebar
 group), the URL and session state in ``tcocalc_app.state``; numbers come from the engine
-(``tcocalc.engine.project``), words from ``tcocalc.summary``, charts from ``tcocalc.charts``.
+(``tcocalc.model.projection.project``), words from ``tcocalc.present.summary``, charts from
+``tcocalc.present.charts``.
 
 Tabs "Analysis", "Pricing" and "Export" call ``render(result, scenario, catalog)`` of
 ``tcocalc_app.analytics``, ``tcocalc_app.pricing`` and ``tcocalc_app.export`` when those modules
@@ -11,9 +12,9 @@ exist (see ``tcocalc_app.tabs``).
 
 import streamlit as st
 
-from tcocalc import query
-from tcocalc.engine import project
-from tcocalc.loader import InputFileError
+from tcocalc.inputs import query
+from tcocalc.inputs.loader import InputFileError
+from tcocalc.model.projection import project
 from tcocalc_app import data, headline, inputs, overview, state, tabs
 
 st.set_page_config(

@@ -16,10 +16,11 @@ import numpy as np
 import bench
 from bench import ALL_COMPONENTS_120_MONTHS, report
 from tcocalc import analytics as A
-from tcocalc.breakeven import breakeven
-from tcocalc.engine import component_mask, compute, project
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
-from tcocalc.stepped import cumulative_totals_by_month
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.model.breakeven import breakeven
+from tcocalc.model.engine import component_mask, compute
+from tcocalc.model.projection import project
+from tcocalc.model.stepped import cumulative_totals_by_month
 from tests.conftest import updated
 
 DRAWS = 10_000

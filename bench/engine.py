@@ -6,9 +6,7 @@ import numpy as np
 from ruamel.yaml import YAML
 
 from bench import ALL_COMPONENTS_120_MONTHS, median_seconds, report
-from tcocalc.breakeven import breakeven_volume
-from tcocalc.engine import project
-from tcocalc.loader import (
+from tcocalc.inputs.loader import (
     DEFAULT_SCENARIO,
     PRICING_DIR,
     load_catalog,
@@ -16,6 +14,8 @@ from tcocalc.loader import (
     pricing_files,
     scenario_files,
 )
+from tcocalc.model.breakeven import breakeven_volume
+from tcocalc.model.projection import project
 from tests.conftest import updated
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 
 from bench import median_seconds, report
-from tcocalc.engine import project
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.model.projection import project
 from tests.conftest import updated
 
 
@@ -40,7 +40,7 @@ def main() -> None:
     if not images.chromium_available():
         print(f"  PNG skipped: {images.INSTALL_HINT}")
         return
-    if importlib.util.find_spec("tcocalc.charts") is not None:
+    if importlib.util.find_spec("tcocalc.present.charts") is not None:
         build = next(iter(images.chart_builders().values()))
         figure, what = build(result), "page chart"
     else:

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from bench import report
-from tcocalc.loader import PROJECT_ROOT
+from tcocalc.inputs.loader import PROJECT_ROOT
 from tests.browser_support import CHART, CHROMIUM, chromium, streamlit_server
 
 APP = PROJECT_ROOT / "app.py"

@@ -6,8 +6,9 @@
 ['engineering', 'errors', 'inference']
 """
 
-from tcocalc.engine import COMPONENTS, STRATEGIES, Result, project
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.model.engine import COMPONENTS, STRATEGIES
+from tcocalc.model.projection import Result, project
 
 __all__ = [
     "COMPONENTS",

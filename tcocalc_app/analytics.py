@@ -2,7 +2,7 @@
 
 Three sections, each a fragment (moving its controls reruns only that section): the tornado with
 switching values, the break-even map, and the Monte Carlo. Every number comes from
-:mod:`tcocalc.analytics`, every chart from :mod:`tcocalc.analytics_charts`; this module reads
+:mod:`tcocalc.analytics`, every chart from :mod:`tcocalc.present.analytics_charts`; this module reads
 widgets and renders. The analyses are cached with ``st.cache_data`` on a fingerprint of the
 scenario (its JSON and the prices it uses) and their options, so they are computed again only when
 one of those changes.
@@ -19,11 +19,12 @@ from typing import Any
 import streamlit as st
 
 from tcocalc import analytics as A
-from tcocalc import analytics_charts as charts
-from tcocalc.catalog import Catalog
-from tcocalc.charts import plotly_config, slug
-from tcocalc.engine import STRATEGY_LABELS, Result
-from tcocalc.scenario import Scenario
+from tcocalc.model.engine import STRATEGY_LABELS
+from tcocalc.model.projection import Result
+from tcocalc.model.scenario import Scenario
+from tcocalc.present import analytics_charts as charts
+from tcocalc.present.charts import plotly_config, slug
+from tcocalc.pricing.catalog import Catalog
 
 PREFIX = "an."
 SHARE = "an.share"

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tcocalc.catalog import Catalog
-from tcocalc.loader import (
+from tcocalc.inputs.loader import (
     DEFAULT_SCENARIO,
     PRICING_DIR,
     SCENARIOS_DIR,
@@ -24,7 +23,8 @@ from tcocalc.loader import (
     read_bytes,
     scenario_files,
 )
-from tcocalc.scenario import Scenario
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 
 PRICING_ENV = "TCOCALC_PRICING"
 
@@ -50,7 +50,7 @@ def fingerprint(paths: list[Path]) -> str:
 def catalog() -> tuple[Catalog, str]:
     """The pricing catalog and its fingerprint; raises ``PricingFileError`` for a bad file.
 
-    Without ``TCOCALC_PRICING``: the folders of :mod:`tcocalc.pricing_store`
+    Without ``TCOCALC_PRICING``: the folders of :mod:`tcocalc.inputs.store`
     (``TCOCALC_PRICING_DIR`` layered over ``pricing/``), and a broken edit keeps the last good
     catalog in use (the Pricing tab lists the errors).
     """
@@ -79,7 +79,7 @@ def scenario_choices() -> dict[str, Path]:
 
 def load_base(path: Path, catalog: Catalog, catalog_key: str) -> Scenario:
     """A scenario file, validated against the catalog; raises ``ScenarioFileError``."""
-    from tcocalc.loader import display_name
+    from tcocalc.inputs.loader import display_name
 
     name = display_name(path)
     raw = read_bytes(path, name)

@@ -18,11 +18,11 @@ from functools import partial
 
 import streamlit as st
 
-from tcocalc.catalog import Catalog
-from tcocalc.engine import Result
 from tcocalc.export import data, deck, images
 from tcocalc.export.common import export_filename
-from tcocalc.scenario import Scenario
+from tcocalc.model.projection import Result
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

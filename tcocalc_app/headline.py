@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tcocalc import summary
-from tcocalc.engine import Result
+from tcocalc.model.projection import Result
+from tcocalc.present import summary
 
 
 def render(result: Result, show_hybrid: bool) -> None:

@@ -1,7 +1,7 @@
 """The sidebar: scenario picker and upload, then one widget group per part of the scenario.
 
 Each group is a function that owns its widgets' session-state keys (``in.<query key>``, see
-:data:`tcocalc.query.FIELDS`) and writes what the user set into the flat ``values`` dict. Labels
+:data:`tcocalc.inputs.query.FIELDS`) and writes what the user set into the flat ``values`` dict. Labels
 carry units; every tooltip is the scenario field's own description.
 """
 
@@ -14,11 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from tcocalc import query, summary
-from tcocalc.catalog import Catalog
-from tcocalc.charts import slug
-from tcocalc.loader import dump_scenario
-from tcocalc.scenario import Scenario
+from tcocalc.inputs import query
+from tcocalc.inputs.loader import dump_scenario
+from tcocalc.model.scenario import Scenario
+from tcocalc.present import summary
+from tcocalc.present.charts import slug
+from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
 from tcocalc_app.state import Context
 

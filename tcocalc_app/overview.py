@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from tcocalc import charts, summary
-from tcocalc.engine import Result
+from tcocalc.model.projection import Result
+from tcocalc.present import charts, summary
 
 
 def breakeven(result: Result, show_hybrid: bool) -> None:

@@ -1,7 +1,7 @@
 """The "Pricing" tab: every price with its source and age, and an editor for the pricing files.
 
-Layer rule: this module reads widgets, calls :mod:`tcocalc.pricing_store` and
-:mod:`tcocalc.pricing_editor`, and renders. Every check (validation, read-only mode, safe file
+Layer rule: this module reads widgets, calls :mod:`tcocalc.inputs.store` and
+:mod:`tcocalc.inputs.editor`, and renders. Every check (validation, read-only mode, safe file
 names, conflicts) lives in those modules, so it holds when this page is bypassed.
 
 Hook-up: ``tcocalc_app.data.catalog()`` returns :func:`catalog_in_use` (unless the test
@@ -19,11 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from tcocalc import pricing_editor as ed
-from tcocalc.catalog import Catalog
-from tcocalc.engine import Result
-from tcocalc.loader import InputFileError, PricingFileError, Problem
-from tcocalc.pricing_store import (
+from tcocalc.inputs import editor as ed
+from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
+from tcocalc.inputs.store import (
     CatalogState,
     PricingFolders,
     PricingStore,
@@ -33,7 +31,9 @@ from tcocalc.pricing_store import (
     scenario_ids,
     stale_after_days,
 )
-from tcocalc.scenario import Scenario
+from tcocalc.model.projection import Result
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 
 NEW_FILE_OPTION = "+ New file…"
 
@@ -70,7 +70,7 @@ def current_catalog() -> Catalog:
 def catalog_in_use() -> tuple[Catalog, str]:
     """The catalog the page computes with and a cache key for it (for ``tcocalc_app.data``).
 
-    Raises :class:`~tcocalc.loader.PricingFileError` when no version of the files ever loaded;
+    Raises :class:`~tcocalc.inputs.loader.PricingFileError` when no version of the files ever loaded;
     warns at the top of the page while a broken edit keeps the last good catalog in use.
     """
     state = pricing_state()
@@ -345,7 +345,7 @@ def _editor(state: CatalogState) -> None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _validate(text: str, name: str, folders: PricingFolders, fingerprint: str) -> list[Problem]:
-    """:func:`tcocalc.pricing_editor.validate_text`, once per text and version of the files
+    """:func:`tcocalc.inputs.editor.validate_text`, once per text and version of the files
     (every interaction anywhere on the page re-runs this tab; parsing takes ~0.2 s)."""
     del fingerprint  # only part of the cache key: the other files changed
     return ed.validate_text(text, name, folders)

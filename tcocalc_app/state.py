@@ -1,12 +1,12 @@
 """The page's session state: the current inputs, where they came from, and the URL that shares them.
 
-``values`` (a flat ``{key: value}`` dict, see :mod:`tcocalc.query`) is the one source of truth
+``values`` (a flat ``{key: value}`` dict, see :mod:`tcocalc.inputs.query`) is the one source of truth
 for the inputs; widgets (keys ``in.<key>``) are primed from it and write back to it. Loading a
 scenario — the picker, the reset button, an upload or a shared URL — replaces ``values`` and drops
 the widget keys so every widget shows the new numbers.
 
 The query string holds ``scenario=<file stem>``, the inputs that differ from that file
-(:func:`tcocalc.query.encode`) and the page's view switches (``hybrid=0``).
+(:func:`tcocalc.inputs.query.encode`) and the page's view switches (``hybrid=0``).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from tcocalc import query
-from tcocalc.catalog import Catalog
-from tcocalc.loader import InputFileError, parse_scenario
-from tcocalc.scenario import Scenario
+from tcocalc.inputs import query
+from tcocalc.inputs.loader import InputFileError, parse_scenario
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import data
 
 WIDGET_PREFIX = "in."

@@ -1,9 +1,9 @@
 """Tabs that other modules fill: each calls ``render(result, scenario, catalog)`` if it exists.
 
 A module ``tcocalc_app.<name>`` with a function ``render(result, scenario, catalog) -> None``
-draws its tab's content (``result``: :class:`~tcocalc.engine.Result`, ``scenario``: the
-:class:`~tcocalc.scenario.Scenario` the inputs form, ``catalog``: the
-:class:`~tcocalc.catalog.Catalog` in use). It is called only while its tab is open. Until such a
+draws its tab's content (``result``: :class:`~tcocalc.model.projection.Result`, ``scenario``: the
+:class:`~tcocalc.model.scenario.Scenario` the inputs form, ``catalog``: the
+:class:`~tcocalc.pricing.catalog.Catalog` in use). It is called only while its tab is open. Until such a
 module exists, the tab shows one line saying what will be there.
 """
 
@@ -14,9 +14,9 @@ import importlib.util
 
 import streamlit as st
 
-from tcocalc.catalog import Catalog
-from tcocalc.engine import Result
-from tcocalc.scenario import Scenario
+from tcocalc.model.projection import Result
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 
 PLUGGABLE: dict[str, tuple[str, str]] = {
     "Analysis": (

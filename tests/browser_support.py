@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tcocalc.loader import PROJECT_ROOT
+from tcocalc.inputs.loader import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

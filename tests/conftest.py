@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tcocalc.catalog import Catalog
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
-from tcocalc.scenario import Scenario
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_PRICING = FIXTURES / "pricing"

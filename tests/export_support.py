@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tcocalc.catalog import Catalog
-from tcocalc.engine import Result, project
-from tcocalc.scenario import Scenario
+from tcocalc.model.projection import Result, project
+from tcocalc.model.scenario import Scenario
+from tcocalc.pricing.catalog import Catalog
 from tests.conftest import updated
 
 ON_CI = os.environ.get("CI") == "true"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcocalc.engine import project
-from tcocalc.loader import load_catalog, load_scenario, scenario_files
+from tcocalc.inputs.loader import load_catalog, load_scenario, scenario_files
+from tcocalc.model.projection import project
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 

@@ -9,12 +9,5 @@ returns bytes; the page's Export tab and ``tcocalc export`` both call them.
   Chromium per process (kaleido).
 - :mod:`tcocalc.export.assumptions`: the inputs and prices the numbers rest on.
 
-This package module stays light (the CLI imports it for every command); the heavy libraries
-(python-pptx, openpyxl, kaleido) load with the submodule that needs them.
+The heavy libraries (python-pptx, openpyxl, kaleido) load with the submodule that needs them.
 """
-
-from __future__ import annotations
-
-from tcocalc.export.command import register_cli
-
-__all__ = ["register_cli"]

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from tcocalc.catalog import Catalog, LabelingMethod
-from tcocalc.costs import usd_per_training_token_on_gpus
-from tcocalc.scenario import (
+from tcocalc.model.costs import usd_per_training_token_on_gpus
+from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
     ProviderTraining,
@@ -27,6 +26,7 @@ from tcocalc.scenario import (
     SelfHostedTraining,
     ServerlessLoraServing,
 )
+from tcocalc.pricing.catalog import Catalog, LabelingMethod
 
 SKIPPED_INPUTS = frozenset({"schema_version", "name", "description"})
 """Top-level fields that label the scenario rather than feed the numbers (shown on the title)."""
@@ -133,7 +133,7 @@ class InputLine:
 def input_lines(scenario: Scenario) -> list[InputLine]:
     """Every input of ``scenario`` that feeds the numbers, in file order, with unit and meaning.
 
-    >>> from tcocalc.params import _example
+    >>> from tcocalc.model.params import _example
     >>> [(x.path, x.value, x.unit) for x in input_lines(_example())][1:3]
     [('horizon_months', '12', 'months'), ('workload.monthly_calls', '1,000', 'calls/month')]
     """

@@ -1,19 +1,19 @@
 """What every export says the way the page says it: the verdict, checkpoint months, money, names.
 
-The words and the formats come from :mod:`tcocalc.summary` and the file names from
-:mod:`tcocalc.charts` (the page's camera button), so a slide, a workbook and the page agree.
+The words and the formats come from :mod:`tcocalc.present.summary` and the file names from
+:mod:`tcocalc.present.charts` (the page's camera button), so a slide, a workbook and the page agree.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tcocalc import summary
-from tcocalc.charts import slug
+from tcocalc.present import summary
+from tcocalc.present.charts import slug
 
 if TYPE_CHECKING:
-    from tcocalc.engine import Result
-    from tcocalc.scenario import Scenario
+    from tcocalc.model.projection import Result
+    from tcocalc.model.scenario import Scenario
 
 CHALLENGERS = ("fine_tuning", "hybrid")
 
@@ -53,7 +53,7 @@ def export_filename(scenario: Scenario, extension: str, suffix: str = "") -> str
     """``customer-support-classifier-article-tco.pptx``; ``suffix`` names a chart image, as the
     page's camera button does (``...-cumulative-cost.png``).
 
-    >>> from tcocalc.params import _example
+    >>> from tcocalc.model.params import _example
     >>> export_filename(_example(), "png", "cumulative-cost")
     'doctest-cumulative-cost.png'
     """

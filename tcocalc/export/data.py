@@ -20,17 +20,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tcocalc.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
 from tcocalc.export.common import CHALLENGERS, checkpoints, verdict
-from tcocalc.loader import dump_scenario
+from tcocalc.inputs.loader import dump_scenario
+from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from tcocalc.catalog import Catalog
-    from tcocalc.engine import Result
-    from tcocalc.scenario import Scenario
+    from tcocalc.model.projection import Result
+    from tcocalc.model.scenario import Scenario
+    from tcocalc.pricing.catalog import Catalog
 
 USD_FORMAT = "#,##0.00"
 TIDY_SHEET = "Monthly tidy"
@@ -50,7 +50,7 @@ def monthly_csv(result: Result) -> bytes:
 
 
 def scenario_yaml(scenario: Scenario, *, today: dt.date | None = None) -> bytes:
-    """The scenario as a YAML file that :func:`tcocalc.loader.parse_scenario` reads back equal."""
+    """The scenario as a YAML file that :func:`tcocalc.inputs.loader.parse_scenario` reads back equal."""
     today = today or dt.date.today()
     header = (
         f"# tcocalc scenario, exported {today.isoformat()}.\n"

@@ -12,7 +12,7 @@
 
 With ``show_hybrid=False`` the hybrid is left out of every slide, as the page leaves it out when
 it is hidden. Charts are PowerPoint chart objects with their data embedded, not pictures: "Edit Data" in
-PowerPoint opens the numbers, and colours match the page (:mod:`tcocalc.style`).
+PowerPoint opens the numbers, and colours match the page (:mod:`tcocalc.present.style`).
 
 The default python-pptx template is 4:3; the deck sets a 16:9 slide size, stretches the master's
 and layouts' placeholders to it (so slides a user adds later sit right too), and places every
@@ -38,7 +38,6 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from tcocalc.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.export.assumptions import (
     InputLine,
     PriceLine,
@@ -47,7 +46,8 @@ from tcocalc.export.assumptions import (
     price_lines,
 )
 from tcocalc.export.common import checkpoints, usd, verdict_sentences
-from tcocalc.style import COMPONENT_COLORS, GRID_COLOR, STRATEGY_COLORS, TEXT_COLOR
+from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
+from tcocalc.present.style import COMPONENT_COLORS, GRID_COLOR, STRATEGY_COLORS, TEXT_COLOR
 
 if TYPE_CHECKING:
     from pptx.chart.chart import Chart
@@ -55,8 +55,9 @@ if TYPE_CHECKING:
     from pptx.slide import Slide
     from pptx.text.text import TextFrame
 
-    from tcocalc.catalog import Catalog
-    from tcocalc.engine import Result, Strategy
+    from tcocalc.model.engine import Strategy
+    from tcocalc.model.projection import Result
+    from tcocalc.pricing.catalog import Catalog
 
 SLIDE_WIDTH = Emu(12_192_000)  # 13.333 in: 16:9 at PowerPoint's default height
 SLIDE_HEIGHT = Emu(6_858_000)  # 7.5 in

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from tcocalc.engine import Result
+    from tcocalc.model.projection import Result
 
 ImageFormat = Literal["png", "svg"]
 
@@ -217,8 +217,8 @@ CHART_TITLES = {
 
 
 def chart_builders() -> dict[str, FigureBuilder]:
-    """The page's chart builders (:mod:`tcocalc.charts`) by file-name stem."""
-    from tcocalc import charts
+    """The page's chart builders (:mod:`tcocalc.present.charts`) by file-name stem."""
+    from tcocalc.present import charts
 
     return {"cumulative-cost": charts.cumulative_cost, "monthly-cost": charts.monthly_cost}
 

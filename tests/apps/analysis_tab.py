@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from tcocalc.engine import project
-from tcocalc.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+from tcocalc.model.projection import project
 from tcocalc_app import analytics
 
 st.set_page_config(page_title="tcocalc analysis (test)", layout="wide")

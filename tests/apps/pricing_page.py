@@ -7,8 +7,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, as for app.py
 
-from tcocalc.engine import project
-from tcocalc.loader import DEFAULT_SCENARIO, load_scenario
+from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_scenario
+from tcocalc.model.projection import project
 from tcocalc_app import pricing
 
 st.set_page_config(page_title="tcocalc pricing", layout="wide")

@@ -1,0 +1,206 @@
+"""Where the cumulative curves cross: break-even month, durable break-even, break-even volume.
+
+Conventions: a challenger (fine-tuning or hybrid) has broken even at the end of month m when its
+cumulative cost is at or below prompting's (``challenger <= prompting``). The *durable* break-even is
+the first month from which that holds to the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from tcocalc.model import costs as c
+from tcocalc.model.engine import STRATEGIES, component_mask, compute
+from tcocalc.model.params import resolve
+
+if TYPE_CHECKING:
+    from tcocalc.model.engine import Strategy
+    from tcocalc.model.params import Params
+    from tcocalc.model.scenario import Scenario
+    from tcocalc.pricing.catalog import Catalog
+
+Arr = npt.NDArray[np.float64]
+TREND_MONTHS = 6
+"""Months at the end of the horizon whose trend is extrapolated when there is no break-even."""
+ESTIMATE_CAP_MONTHS = 1200
+"""Beyond 100 years an extrapolated break-even is reported as never."""
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """How a challenger's cumulative cost compares with prompting's over the horizon."""
+
+    challenger: str
+    horizon_months: int
+    first_month: int | None
+    """First month at whose end the challenger's cumulative cost is <= prompting's."""
+    durable_month: int | None
+    """First month from which the challenger stays at or below prompting to the horizon."""
+    lead_changes: tuple[int, ...]
+    """Months (>= 2) at whose end the cheaper strategy differs from the month before."""
+    estimated_month: int | None
+    """Without a durable break-even: the month the last months' trend would reach it, if ever."""
+    difference_at_horizon_usd: float
+    """Challenger minus prompting, cumulative at the horizon (negative: the challenger saves)."""
+
+    @property
+    def within_horizon(self) -> bool:
+        return self.durable_month is not None
+
+    @property
+    def savings_at_horizon_usd(self) -> float:
+        """What the challenger saves against prompting by the horizon (negative: it costs more)."""
+        return -self.difference_at_horizon_usd
+
+    def describe(self) -> str:
+        """One line for people, e.g. ``breaks even in month 7``.
+
+        >>> breakeven(np.array([50.0, 100, 150]), np.array([120.0, 130, 140]), "fine_tuning"
+        ...           ).describe()
+        'breaks even in month 3'
+        """
+        if self.durable_month == 1:
+            return "is cheaper from month 1"
+        if self.durable_month is not None:
+            return f"breaks even in month {self.durable_month}"
+        if self.estimated_month is not None:
+            return (
+                f"does not break even within {self.horizon_months} months "
+                f"(on the current trend: month {self.estimated_month})"
+            )
+        return f"does not break even within {self.horizon_months} months, nor on the current trend"
+
+
+def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> BreakEven:
+    """Compare two cumulative series of equal length (USD at the end of months 1..H).
+
+    >>> b = breakeven(np.array([50.0, 100, 150]), np.array([220.0, 240, 260]), "fine_tuning")
+    >>> (b.first_month, b.estimated_month)  # gap 170 -> 110 over 2 months: 30/month -> +4
+    (None, 7)
+    """
+    diff = np.asarray(challenger_cum, dtype=np.float64) - np.asarray(prompting_cum)
+    horizon = diff.shape[-1]
+    # A cent of tolerance: equal plans should not flip on float noise.
+    ahead = diff <= 1e-6
+    first = int(np.argmax(ahead)) + 1 if ahead.any() else None
+    behind = np.nonzero(~ahead)[0]
+    durable: int | None = None
+    if ahead[-1]:
+        durable = int(behind[-1]) + 2 if behind.size else 1
+    changes = tuple(int(i) + 1 for i in np.nonzero(ahead[1:] != ahead[:-1])[0] + 1)
+    estimate: int | None = None
+    if durable is None and horizon >= 2:
+        k = min(TREND_MONTHS, horizon - 1)
+        slope = (diff[-1] - diff[-1 - k]) / k
+        if slope < 0:
+            months_more = math.ceil(diff[-1] / -slope - 1e-9)
+            if horizon + months_more <= ESTIMATE_CAP_MONTHS:
+                estimate = horizon + months_more
+    return BreakEven(
+        challenger=challenger,
+        horizon_months=horizon,
+        first_month=first,
+        durable_month=durable,
+        lead_changes=changes,
+        estimated_month=estimate,
+        difference_at_horizon_usd=float(diff[-1]),
+    )
+
+
+def first_breakeven_months(prompting_cum: Arr, challenger_cum: Arr) -> npt.NDArray[np.int64]:
+    """Vectorised first break-even month over leading dimensions; 0 where there is none.
+
+    >>> first_breakeven_months(np.array([[1.0, 2, 3], [1, 2, 3]]), np.array([[2.0, 2, 2], [9, 9, 9]]))
+    array([2, 0])
+    """
+    ahead = (challenger_cum - prompting_cum) <= 1e-6
+    return np.where(ahead.any(axis=-1), np.argmax(ahead, axis=-1) + 1, 0)
+
+
+def horizon_difference(params: Params, challenger_index: int = 1) -> Arr:
+    """Challenger minus prompting, cumulative USD at the horizon, over the variants of ``params``."""
+    comp = compute(params)
+    mask = component_mask(params.include_engineering, params.include_error_cost)
+    totals = comp[..., mask, :].sum(axis=(-2, -1))
+    return totals[..., challenger_index] - totals[..., 0]
+
+
+@dataclass(frozen=True)
+class BreakEvenVolume:
+    challenger: str
+    monthly_calls: float | None
+    """Steady calls/month above which the challenger pays back within the horizon; None: none does.
+    0 means it pays back at any volume."""
+    horizon_months: int
+    searched_up_to_monthly_calls: float
+
+
+MAX_VOLUME = 1e10
+
+
+def breakeven_volume(
+    scenario: Scenario,
+    catalog: Catalog,
+    challenger: Strategy = "fine_tuning",
+    *,
+    grid_points: int = 241,
+) -> BreakEvenVolume:
+    """The steady monthly call volume (no growth) above which the challenger is at or below
+    prompting's cumulative cost at the horizon; solved on a log grid, then refined by bisection
+    to 0.1 %.
+    """
+    index = STRATEGIES.index(challenger)
+    base = resolve(scenario, catalog).with_values(monthly_growth_pct=0.0)
+
+    def diff_at(volumes: Arr) -> Arr:
+        return horizon_difference(base.with_values(monthly_calls=volumes[:, None]), index)
+
+    volumes = np.concatenate([[0.0], np.logspace(0, math.log10(MAX_VOLUME), grid_points)])
+    diff = diff_at(volumes)
+    ahead = diff <= 1e-6
+    horizon = scenario.horizon_months
+    if not ahead[-1]:
+        return BreakEvenVolume(challenger, None, horizon, MAX_VOLUME)
+    behind = np.nonzero(~ahead)[0]
+    if behind.size == 0:
+        return BreakEvenVolume(challenger, 0.0, horizon, MAX_VOLUME)
+    lo, hi = float(volumes[behind[-1]]), float(volumes[behind[-1] + 1])
+    while hi - lo > 1e-3 * hi:
+        probe = np.linspace(lo, hi, 34)[1:-1]
+        ok = diff_at(probe) <= 1e-6
+        first_ok = int(np.argmax(ok)) if ok.any() else probe.size
+        lo = float(probe[first_ok - 1]) if first_ok > 0 else lo
+        hi = float(probe[first_ok]) if first_ok < probe.size else hi
+    return BreakEvenVolume(challenger, hi, horizon, MAX_VOLUME)
+
+
+def category_change_costs(params: Params, scenario: Scenario) -> dict[str, float]:
+    """USD of one category change after go-live, for prompting and fine-tuning.
+
+    Prompting: hours to change the prompt + examples for the new categories. Fine-tuning: hours
+    per change + labeled examples for the new categories + one re-training run on the grown set.
+    People's time counts only when the scenario includes engineering. (With varied parameters,
+    their means are used.)
+    """
+
+    def m(x: c.Num) -> float:
+        return float(np.mean(x))
+
+    p = params
+    k = scenario.category_changes.new_categories_per_change or 1
+    rate = m(p.engineer_usd_per_hour) if p.include_engineering else 0.0
+    prompting = m(c.people_usd(m(p.p_hours_per_category_change), rate)) + m(
+        c.labeling_usd(k * m(p.p_examples_per_new_category), m(p.p_usd_per_labeled_example))
+    )
+    examples = m(p.f_training_examples) + k * m(p.f_examples_per_new_category)
+    retrain = c.training_run_usd(
+        examples * m(p.f_tokens_per_example), m(p.f_epochs), m(p.f_usd_per_training_token)
+    )
+    labels = c.labeling_usd(k * m(p.f_examples_per_new_category), m(p.f_usd_per_labeled_example))
+    people = c.people_usd(m(p.f_hours_per_category_change), rate)
+    return {"prompting": prompting, "fine_tuning": m(people) + m(labels) + m(retrain)}

@@ -1,0 +1,422 @@
+"""Flat numeric parameters: a scenario with every catalog price looked up, ready to compute.
+
+:func:`resolve` turns a :class:`~tcocalc.model.scenario.Scenario` and a
+:class:`~tcocalc.pricing.catalog.Catalog` into :class:`Params`, whose fields are plain numbers. Any
+numeric field may be replaced by an array of shape ``(n, 1)`` (``dataclasses.replace``) to compute
+``n`` variants at once; that is how Monte Carlo draws, sensitivity runs and grids stay vectorised.
+The integer schedules (``*_every_months``) and the event series stay shared by all variants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from tcocalc.model.costs import usd_per_training_token_on_gpus
+from tcocalc.model.scenario import (
+    DedicatedServing,
+    ProviderHostedServing,
+    ProviderTraining,
+    Scenario,
+    ServerlessLoraServing,
+)
+from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
+
+Num = float | npt.NDArray[np.float64]
+
+
+class NoFineTuningOfferedError(ValueError):
+    """The chosen model has no self-serve fine-tuning prices in the catalog."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every number the engine needs; the unit is in each name (USD, hours, calls, tokens)."""
+
+    horizon_months: int
+    # Workload
+    monthly_calls: Num
+    monthly_growth_pct: Num
+    peak_to_average_ratio: Num
+    # People and quality
+    engineer_usd_per_hour: Num
+    usd_per_wrong_answer: Num
+    # Prompting
+    p_input_tokens_per_call: Num
+    p_output_tokens_per_call: Num
+    p_usd_per_1m_input_tokens: Num
+    p_usd_per_1m_output_tokens: Num
+    p_build_hours: Num
+    p_labeled_examples: Num
+    p_usd_per_labeled_example: Num
+    p_maintenance_hours_per_month: Num
+    p_hours_per_category_change: Num
+    p_examples_per_new_category: Num
+    p_hours_per_model_migration: Num
+    p_accuracy: Num
+    p_successor_usd_per_1m_input_tokens: Num
+    p_successor_usd_per_1m_output_tokens: Num
+    # Fine-tuning: data and training
+    f_training_examples: Num
+    f_tokens_per_example: Num
+    f_usd_per_labeled_example: Num
+    f_examples_per_new_category: Num
+    f_epochs: Num
+    f_usd_per_training_token: Num
+    f_experiment_multiplier: Num
+    # Fine-tuning: serving
+    f_input_tokens_per_call: Num
+    f_output_tokens_per_call: Num
+    f_usd_per_1m_input_tokens: Num
+    f_usd_per_1m_output_tokens: Num
+    f_hosting_usd_per_hour: Num
+    f_replica_usd_per_hour: Num
+    f_calls_per_second_per_replica: Num
+    f_min_replicas: Num
+    # Fine-tuning: people and upkeep
+    f_build_hours: Num
+    f_lead_time_weeks: Num
+    f_maintenance_hours_per_month: Num
+    f_hours_per_category_change: Num
+    f_hours_per_retrain: Num
+    f_accuracy: Num
+    # Fine-tuning after a forced migration (equal to today's prices when there is none)
+    f_successor_usd_per_training_token: Num
+    f_successor_usd_per_1m_input_tokens: Num
+    f_successor_usd_per_1m_output_tokens: Num
+    f_successor_hosting_usd_per_hour: Num
+    # Hybrid
+    h_traffic_share_per_new_category: Num
+    # Schedules shared by all variants
+    f_retrain_every_months: int
+    h_retrain_every_months: int
+    new_categories: npt.NDArray[np.float64] = field(repr=False)
+    """New categories arriving in each month, shape (H,) (or (n, H) to vary it)."""
+    forced_migration: npt.NDArray[np.bool_] = field(repr=False)
+    """True in the month a model or its fine-tuning ends and the tuned model must be rebuilt."""
+    prompt_migration: npt.NDArray[np.bool_] = field(repr=False)
+    """True in the month the prompted model is retired and the prompt moves to a successor."""
+    include_engineering: bool = True
+    include_error_cost: bool = False
+
+    def with_values(self, **changes: object) -> Params:
+        """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def is_dedicated(self) -> bool:
+        return bool(np.any(np.asarray(self.f_replica_usd_per_hour) > 0))
+
+
+NUMERIC_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Params) if f.type == "Num"
+)
+"""Fields that may be varied (scalars or ``(n, 1)`` arrays)."""
+
+
+def category_events(scenario: Scenario) -> npt.NDArray[np.float64]:
+    """New categories arriving in each month 1..H from the cadence plus the explicit events.
+
+    >>> from tcocalc.model.scenario import CategoryChanges, CategoryEvent
+    >>> s = _example().model_copy(update={"horizon_months": 6, "category_changes": CategoryChanges(
+    ...     every_months=3, new_categories_per_change=2, events=(CategoryEvent(month=2,
+    ...     new_categories=3),))})
+    >>> category_events(s)
+    array([0., 3., 2., 0., 0., 2.])
+    """
+    horizon = scenario.horizon_months
+    out = np.zeros(horizon, dtype=np.float64)
+    cc = scenario.category_changes
+    if cc.every_months > 0 and cc.new_categories_per_change > 0:
+        out[cc.every_months - 1 :: cc.every_months] += cc.new_categories_per_change
+    for event in cc.events:
+        if event.month <= horizon:
+            out[event.month - 1] += event.new_categories
+    return out
+
+
+def month_of_date(start: dt.date, day: dt.date) -> int:
+    """The month number (1 = the month starting at ``start``) that contains ``day``.
+
+    >>> month_of_date(dt.date(2027, 1, 1), dt.date(2027, 1, 15))
+    1
+    >>> month_of_date(dt.date(2027, 1, 1), dt.date(2027, 3, 1))
+    3
+    """
+    return (day.year - start.year) * 12 + (day.month - start.month) + 1 + (day.day < start.day) * -1
+
+
+@dataclass(frozen=True)
+class EndOfAvailability:
+    """A model, or its fine-tuning, that ends within the horizon (``month`` 0: before month 1)."""
+
+    month: int
+    strategy: str
+    """``prompting`` (the prompted model is retired) or ``fine_tuning`` (the tuned model must be
+    rebuilt elsewhere)."""
+    message: str
+    successor: LlmModel | None = None
+    """The successor's catalog entry, when the catalog has it."""
+
+
+def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvailability]:
+    """Each end date within the horizon that forces a migration, at most one per strategy part.
+
+    Prompting migrates when its model is retired. The fine-tuned model migrates at the earliest of:
+    its provider stops serving the base model, or stops accepting fine-tuning jobs (it can no longer
+    be re-trained there). A date before month 1 means the scenario cannot be run as described.
+    """
+    found: list[EndOfAvailability] = []
+    horizon, start = scenario.horizon_months, scenario.start_date
+
+    def earliest(ends: list[tuple[dt.date, str, str | None]], strategy: str) -> None:
+        if not ends:
+            return
+        day, what, successor_id = min(ends, key=lambda e: e[0])
+        month = month_of_date(start, day)
+        if month > horizon:
+            return
+        successor: LlmModel | None = None
+        if successor_id is None:
+            what += "; no successor is named: costs stay at today's prices"
+        else:
+            try:
+                successor = catalog.model(successor_id)
+            except UnknownIdError:
+                what += f"; its successor {successor_id} is not in the catalog: costs stay at "
+                what += "today's prices"
+            else:
+                what += f"; migrate to {successor_id}"
+                tuned_here = strategy == "fine_tuning" and _tuned_on_provider(scenario)
+                if tuned_here and successor.fine_tuning is None:
+                    what += (
+                        ", which cannot be fine-tuned there: the rebuild is priced at "
+                        "today's prices; pick a provider that still tunes"
+                    )
+                    successor = None
+        found.append(EndOfAvailability(max(month, 0), strategy, what, successor))
+
+    prompted = catalog.model(scenario.prompting.model)
+    if prompted.available_until is not None:
+        earliest(
+            [
+                (
+                    prompted.available_until,
+                    f"{scenario.prompting.model} is retired after {prompted.available_until}",
+                    prompted.successor,
+                )
+            ],
+            "prompting",
+        )
+    ft = scenario.fine_tuning
+    ends: list[tuple[dt.date, str, str | None]] = []
+    if isinstance(ft.training, ProviderTraining):
+        model = catalog.model(ft.training.model)
+        if model.available_until is not None:
+            ends.append(
+                (
+                    model.available_until,
+                    f"{ft.training.model} (and its fine-tunes) is retired after "
+                    f"{model.available_until}",
+                    model.successor,
+                )
+            )
+        if model.fine_tuning and model.fine_tuning.training_available_until:
+            until = model.fine_tuning.training_available_until
+            ends.append(
+                (
+                    until,
+                    f"new fine-tuning jobs on {ft.training.model} end after {until}",
+                    model.successor,
+                )
+            )
+    if isinstance(ft.serving, ServerlessLoraServing):
+        base = catalog.model(ft.serving.model)
+        if base.available_until is not None:
+            ends.append(
+                (
+                    base.available_until,
+                    f"{ft.serving.model} (LoRA base) is retired after {base.available_until}",
+                    base.successor,
+                )
+            )
+    earliest(ends, "fine_tuning")
+    return found
+
+
+def _tuned_on_provider(scenario: Scenario) -> bool:
+    return isinstance(scenario.fine_tuning.training, ProviderTraining)
+
+
+def resolve(scenario: Scenario, catalog: Catalog) -> Params:
+    """Look up every price the scenario refers to and flatten it into :class:`Params`.
+
+    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks, and
+    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices.
+    """
+    s = scenario
+    p, f = s.prompting, s.fine_tuning
+    p_model = catalog.model(p.model)
+    p_label = catalog.labeling_method(p.labeling).usd_per_labeled_example
+    f_label = catalog.labeling_method(f.labeling).usd_per_labeled_example
+
+    if isinstance(f.training, ProviderTraining):
+        t_model = catalog.model(f.training.model)
+        if t_model.fine_tuning is None:
+            raise NoFineTuningOfferedError(
+                f"model {f.training.model!r} has no fine-tuning prices in the catalog"
+            )
+        usd_per_training_token: float = t_model.fine_tuning.usd_per_1m_training_tokens / 1e6
+    else:
+        gpu = catalog.gpu_offer(f.training.gpu)
+        usd_per_training_token = float(
+            usd_per_training_token_on_gpus(
+                gpu.usd_per_gpu_hour, f.training.tokens_per_second_per_gpu
+            )
+        )
+
+    f_in = f_out = hosting = replica_usd_h = 0.0
+    per_replica, min_replicas = 1.0, 0.0
+    if isinstance(f.serving, ProviderHostedServing):
+        if not isinstance(f.training, ProviderTraining):
+            raise NoFineTuningOfferedError(
+                "provider_hosted serving needs provider_api training: the provider hosts only "
+                "models it tuned; use serverless_lora or dedicated serving for own-GPU training"
+            )
+        tuned = catalog.model(f.training.model).fine_tuning
+        assert tuned is not None
+        f_in, f_out = tuned.usd_per_1m_input_tokens, tuned.usd_per_1m_output_tokens
+        hosting = tuned.usd_per_hosting_hour
+    elif isinstance(f.serving, ServerlessLoraServing):
+        base = catalog.model(f.serving.model)
+        f_in, f_out = base.usd_per_1m_input_tokens, base.usd_per_1m_output_tokens
+    elif isinstance(f.serving, DedicatedServing):
+        replica_usd_h = (
+            f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
+        )
+        per_replica = f.serving.calls_per_second_per_replica
+        min_replicas = float(f.serving.min_replicas)
+
+    share = s.hybrid.traffic_share_per_new_category
+    if share is None:
+        share = 1.0 / s.workload.categories
+
+    migration = np.zeros(s.horizon_months, dtype=bool)
+    p_migration = np.zeros(s.horizon_months, dtype=bool)
+    p_next_in, p_next_out = p_model.usd_per_1m_input_tokens, p_model.usd_per_1m_output_tokens
+    f_next = (usd_per_training_token, f_in, f_out, hosting)
+    per_token_tuned = isinstance(f.serving, ProviderHostedServing)
+    for end in end_of_availability(s, catalog):
+        if end.month < 1:
+            continue
+        (migration if end.strategy == "fine_tuning" else p_migration)[end.month - 1] = True
+        nxt = end.successor
+        if nxt is None:
+            continue
+        if end.strategy == "prompting":
+            p_next_in, p_next_out = nxt.usd_per_1m_input_tokens, nxt.usd_per_1m_output_tokens
+        elif isinstance(f.training, ProviderTraining) and nxt.fine_tuning is not None:
+            tuned_next = nxt.fine_tuning
+            f_next = (
+                tuned_next.usd_per_1m_training_tokens / 1e6,
+                tuned_next.usd_per_1m_input_tokens if per_token_tuned else f_in,
+                tuned_next.usd_per_1m_output_tokens if per_token_tuned else f_out,
+                tuned_next.usd_per_hosting_hour if per_token_tuned else hosting,
+            )
+        elif isinstance(f.serving, ServerlessLoraServing):
+            f_next = (
+                usd_per_training_token,
+                nxt.usd_per_1m_input_tokens,
+                nxt.usd_per_1m_output_tokens,
+                hosting,
+            )
+
+    return Params(
+        horizon_months=s.horizon_months,
+        monthly_calls=s.workload.monthly_calls,
+        monthly_growth_pct=s.workload.monthly_growth_pct,
+        peak_to_average_ratio=s.workload.peak_to_average_ratio,
+        engineer_usd_per_hour=s.people.engineer_usd_per_hour,
+        usd_per_wrong_answer=s.people.usd_per_wrong_answer,
+        p_input_tokens_per_call=p.input_tokens_per_call,
+        p_output_tokens_per_call=p.output_tokens_per_call,
+        p_usd_per_1m_input_tokens=p_model.usd_per_1m_input_tokens,
+        p_usd_per_1m_output_tokens=p_model.usd_per_1m_output_tokens,
+        p_build_hours=p.build_hours,
+        p_labeled_examples=float(p.labeled_examples),
+        p_usd_per_labeled_example=p_label,
+        p_maintenance_hours_per_month=p.maintenance_hours_per_month,
+        p_hours_per_category_change=p.hours_per_category_change,
+        p_examples_per_new_category=float(p.examples_per_new_category),
+        p_accuracy=p.accuracy,
+        f_training_examples=float(f.training_examples),
+        f_tokens_per_example=f.tokens_per_example,
+        f_usd_per_labeled_example=f_label,
+        f_examples_per_new_category=float(f.examples_per_new_category),
+        f_epochs=f.training.epochs,
+        f_usd_per_training_token=usd_per_training_token,
+        f_experiment_multiplier=f.training.experiment_multiplier,
+        f_input_tokens_per_call=f.input_tokens_per_call,
+        f_output_tokens_per_call=f.output_tokens_per_call,
+        f_usd_per_1m_input_tokens=f_in,
+        f_usd_per_1m_output_tokens=f_out,
+        f_hosting_usd_per_hour=hosting,
+        f_replica_usd_per_hour=replica_usd_h,
+        f_calls_per_second_per_replica=per_replica,
+        f_min_replicas=min_replicas,
+        f_build_hours=f.build_hours,
+        f_lead_time_weeks=f.lead_time_weeks,
+        f_maintenance_hours_per_month=f.maintenance_hours_per_month,
+        f_hours_per_category_change=f.hours_per_category_change,
+        f_hours_per_retrain=f.hours_per_retrain,
+        f_accuracy=f.accuracy,
+        h_traffic_share_per_new_category=share,
+        f_retrain_every_months=f.retrain_every_months,
+        h_retrain_every_months=s.hybrid.retrain_every_months,
+        new_categories=category_events(s),
+        forced_migration=migration,
+        prompt_migration=p_migration,
+        p_successor_usd_per_1m_input_tokens=p_next_in,
+        p_successor_usd_per_1m_output_tokens=p_next_out,
+        f_successor_usd_per_training_token=f_next[0],
+        f_successor_usd_per_1m_input_tokens=f_next[1],
+        f_successor_usd_per_1m_output_tokens=f_next[2],
+        f_successor_hosting_usd_per_hour=f_next[3],
+        p_hours_per_model_migration=p.hours_per_model_migration,
+        include_engineering=s.accounting.include_engineering,
+        include_error_cost=s.accounting.include_error_cost,
+    )
+
+
+def _example() -> Scenario:
+    """A small valid scenario for doctests."""
+    from tcocalc.model.scenario import FineTuning, Prompting, Workload
+
+    return Scenario(
+        name="doctest",
+        horizon_months=12,
+        workload=Workload(monthly_calls=1000, categories=5),
+        prompting=Prompting(
+            model="m",
+            input_tokens_per_call=1000,
+            output_tokens_per_call=10,
+            build_hours=16,
+            labeling="l",
+            accuracy=0.9,
+        ),
+        fine_tuning=FineTuning(
+            training=ProviderTraining(model="m"),
+            serving=ProviderHostedServing(),
+            training_examples=1000,
+            tokens_per_example=200,
+            labeling="l",
+            input_tokens_per_call=100,
+            output_tokens_per_call=10,
+            build_hours=80,
+            accuracy=0.95,
+        ),
+    )
