@@ -1,11 +1,37 @@
-"""The top of the page: break-evens, savings, the cost of a category change and the verdict."""
+"""The top of the page: the title and the live verdict, then break-evens, savings and the cost of a
+category change, and the note that the numbers are stale while inputs conflict."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import streamlit as st
 
+from tcocalc.inputs import query
 from tcocalc.model.projection import Result
-from tcocalc.present import summary
+from tcocalc.present import labels, summary
+
+
+def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) -> None:
+    """The scenario's name, the live verdict as the first line under it, then the scenario's own
+    notes, labelled as such (they were written for the file's numbers, not the inputs' now)."""
+    st.title(str(values["name"]))
+    text = summary.verdict(result)
+    if show_hybrid:
+        text += " " + summary.hybrid_verdict(result)
+    st.markdown(f"**{text}**")
+    if values["description"]:
+        st.caption("Scenario notes: " + str(values["description"]))
+
+
+def stale(attentions: Sequence[labels.Attention]) -> None:
+    """Say that the numbers below are the last ones whose inputs fitted, and what to change."""
+    lines = [f"- {labels.group(a.keys[0])}: {a.message}" for a in attentions]
+    st.warning(
+        "These results are from your last inputs that fitted together; they update once you "
+        "change the input marked in the sidebar:\n\n" + "\n".join(lines),
+        icon=":material/history:",
+    )
 
 
 def render(result: Result, show_hybrid: bool) -> None:
@@ -49,11 +75,4 @@ def render(result: Result, show_hybrid: bool) -> None:
         )
         st.caption(f"fine-tuned · {summary.usd(change['prompting'])} prompted")
 
-    left, right = st.columns([5, 6])
-    with left:
-        text = h.verdict
-        if show_hybrid:
-            text += " " + summary.hybrid_verdict(result)
-        st.info(text)
-    with right:
-        st.table(summary.totals_table(result, show_hybrid, h))
+    st.table(summary.totals_table(result, show_hybrid, h))

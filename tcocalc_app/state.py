@@ -36,6 +36,8 @@ URL_WARNINGS = "url_warnings"
 UPLOAD = "upload"
 UPLOAD_ERRORS = "upload_errors"
 UPLOAD_NOTE = "upload_note"
+LAST_GOOD = "last_good"
+"""The last scenario the inputs formed: shown while the inputs do not fit together."""
 
 
 @dataclass(frozen=True)
@@ -156,3 +158,32 @@ def sync_url(scenario: Scenario, base: Scenario, catalog: Catalog) -> None:
         params[HYBRID_PARAM] = "0"
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+
+
+def remember_good(scenario: Scenario) -> None:
+    st.session_state[LAST_GOOD] = scenario
+
+
+def last_good(base: Scenario) -> Scenario:
+    """The scenario of the last inputs that fitted together (``base`` before any did)."""
+    good = st.session_state.get(LAST_GOOD)
+    return good if isinstance(good, Scenario) else base
+
+
+def for_link(
+    v: MutableMapping[str, query.Value],
+    problems: list[query.ValueProblem],
+    good: Scenario,
+    catalog: Catalog,
+) -> Scenario:
+    """The scenario the link shares while inputs conflict: every input as set, except those of a
+    broken rule, which keep their last good values (the last good scenario if even that fails)."""
+    kept = query.flatten(good, catalog)
+    merged = dict(v)
+    for problem in problems:
+        for key in problem.keys:
+            merged[key] = kept[key]
+    try:
+        return query.build(merged, catalog)
+    except query.ScenarioValuesError:
+        return good

@@ -46,6 +46,11 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def verdict(at: AppTest) -> str:
+    """The live verdict: the first line under the title."""
+    return str(at.markdown[0].value).strip("*")
+
+
 def values(at: AppTest) -> dict[str, Any]:
     return dict(at.session_state[state.VALUES])
 
@@ -122,7 +127,7 @@ def test_the_call_slider_spans_1k_to_100m_and_any_exact_value(fixture_prices: No
     ok(at)
     assert at.select_slider(key="in.calls").value == 2_400_000  # shown as its own stop
     assert "2.4M" in at.select_slider(key="in.calls").options
-    assert "driven by 2.4M calls/month" in at.info[0].value
+    assert "driven by 2.4M calls/month" in verdict(at)
 
 
 def test_accounting_toggles_change_the_totals(fixture_prices: None) -> None:
@@ -139,7 +144,7 @@ def test_hiding_the_hybrid(fixture_prices: None) -> None:
     ok(at)
     assert "Hybrid breaks even" not in metrics(at)
     assert at.query_params["hybrid"] == "0"
-    assert "Hybrid" not in at.info[0].value
+    assert "Hybrid" not in verdict(at)
     again = ok(make_app(at.query_params))
     assert again.toggle(key=state.SHOW_HYBRID).value is False
 
@@ -162,7 +167,7 @@ def test_url_round_trip_restores_the_same_numbers(fixture_prices: None) -> None:
     shared = ok(make_app(link))
     assert values(shared) == values(at)
     assert metrics(shared) == metrics(at)
-    assert shared.info[0].value == at.info[0].value
+    assert verdict(shared) == verdict(at)
     assert shared.table[0].value.equals(at.table[0].value)
     assert shared.query_params == link
     assert not shared.warning or "Some link parameters" not in shared.warning[0].value
@@ -270,15 +275,29 @@ def test_a_scenario_file_with_errors_is_reported(fixture_prices: None) -> None:
     assert f"{other}.yaml (has errors)" in fresh.selectbox(key=state.PICK).options
 
 
-def test_inputs_that_do_not_fit_together_are_explained(fixture_prices: None) -> None:
-    at = ok(make_app(groups=("category_changes",)))
+def test_a_half_set_input_keeps_the_last_result_the_link_and_says_what_to_change(
+    fixture_prices: None,
+) -> None:
+    at = ok(make_app({"eng": "0", "calls": "200000"}, groups=("category_changes",)))
+    before = metrics(at)
     at.number_input(key="in.cc.every").set_value(3).run()
     ok(at)
-    (error,) = [e.value for e in at.error]
-    assert "cc.every" in error and "every_months and new_categories_per_change" in error
-    assert not at.metric
+    # The headline stays, from the last inputs that fitted, and says so.
+    assert metrics(at) == before
+    assert len(at.get("plotly_chart")) == 1
+    (stale,) = [w.value for w in at.warning if "last inputs that fitted" in w.value]
+    # The message sits under the control that needs attention, in the page's words.
+    (message,) = [e.value for e in at.sidebar.error]
+    assert "“New categories per regular change” above 0" in message
+    for text in (message, stale):
+        assert "cc." not in text and "every_months" not in text and "_" not in text
+    # The link keeps every other input (the conflicting pair keeps its last good values).
+    assert at.query_params["calls"] == "200000" and at.query_params["eng"] == "0"
+    assert "cc.every" not in at.query_params
     at.number_input(key="in.cc.per_change").set_value(2).run()
-    assert len(ok(at).metric) == 4
+    ok(at)
+    assert not [w for w in at.warning if "last inputs that fitted" in w.value]
+    assert metrics(at) != before  # 2 categories every 3 months cost fine-tuning re-trains
     assert at.query_params["cc.every"] == "3" and at.query_params["cc.per_change"] == "2"
 
 
