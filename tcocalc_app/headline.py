@@ -59,12 +59,11 @@ def render(result: Result, show_hybrid: bool) -> None:
     with next(cols):
         saved = h.savings_usd["fine_tuning"][horizon]
         st.metric(
-            f"Savings by month {horizon}",
-            summary.usd(saved),
-            help="Prompting's cumulative cost minus fine-tuning's at the horizon; negative: "
-            "fine-tuning costs more.",
+            f"Fine-tuning {'saves' if saved >= 0 else 'costs more'} by month {horizon}",
+            summary.usd(abs(saved)),
+            help="Prompting's cumulative cost minus fine-tuning's at the horizon.",
         )
-        st.caption("fine-tuning vs prompting" if saved >= 0 else "fine-tuning costs more")
+        st.caption(summary.difference_sentence("fine_tuning", saved, horizon))
     with next(cols):
         change = h.cost_per_category_change_usd
         st.metric(

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from tcocalc.model.projection import Result
-from tcocalc.present import charts, summary
+from tcocalc.present import charts
+from tcocalc.present import hidden_costs as hidden
 
 
 def breakeven(result: Result, show_hybrid: bool) -> None:
@@ -43,7 +44,7 @@ def hidden_costs(result: Result, show_hybrid: bool) -> None:
         "The reference article's comparison of hidden costs, with this scenario's numbers. "
         "Dollar amounts follow the toggles above."
     )
-    st.table(summary.hidden_cost_table(result))
+    st.table(hidden.hidden_cost_table(result))
 
 
 TABS: dict[str, Callable[[Result, bool], None]] = {

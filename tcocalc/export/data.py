@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,10 +24,12 @@ from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
 from tcocalc.export.common import CHALLENGERS, checkpoints, verdict
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
+from tcocalc.present.summary import breakeven_value, difference_sentence
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from tcocalc.model.engine import Strategy
     from tcocalc.model.projection import Result
     from tcocalc.model.scenario import Scenario
     from tcocalc.pricing.catalog import Catalog
@@ -166,17 +168,25 @@ def _summary(ws: Worksheet, result: Result, as_of: str, today: dt.date) -> None:
     _header(
         ws,
         row,
-        ["Strategy", "Break-even month", "First month ahead", "Trend estimate", "Saving, USD"],
+        [
+            "Strategy",
+            "Break-even",
+            "First month ahead",
+            "Trend estimate",
+            "Saving, USD",
+            "Against prompting",
+        ],
     )
     for challenger in CHALLENGERS:
         b = r.fine_tuning_breakeven if challenger == "fine_tuning" else r.hybrid_breakeven
         row += 1
         values = [
             STRATEGY_LABELS[challenger],
-            b.durable_month,
+            breakeven_value(b),
             b.first_month,
             b.estimated_month,
             b.savings_at_horizon_usd,
+            difference_sentence(cast("Strategy", challenger), b.savings_at_horizon_usd, h),
         ]
         for j, value in enumerate(values, start=1):
             ws.cell(row=row, column=j, value=value)

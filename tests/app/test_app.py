@@ -116,7 +116,7 @@ def test_more_calls_bring_the_break_even_earlier(fixture_prices: None) -> None:
     assert at.query_params["calls"] == "200000"
     # Fewer calls: 50k -> $25 vs $10 a month, 400 / 15 = 26.7 months: beyond the horizon
     at.select_slider(key="in.calls").set_value(50_000.0).run()
-    assert metrics(ok(at))["Fine-tuning breaks even"] == "> 24 mo"
+    assert metrics(ok(at))["Fine-tuning breaks even"] == "Not by month 24"
 
 
 def test_the_call_slider_spans_1k_to_100m_and_any_exact_value(fixture_prices: None) -> None:
@@ -132,7 +132,7 @@ def test_the_call_slider_spans_1k_to_100m_and_any_exact_value(fixture_prices: No
 
 def test_accounting_toggles_change_the_totals(fixture_prices: None) -> None:
     at = ok(make_app())
-    assert metrics(at)["Fine-tuning breaks even"] == "> 24 mo"
+    assert metrics(at)["Fine-tuning breaks even"] == "Not by month 24"
     at.toggle(key="in.eng").set_value(False).run()
     assert metrics(ok(at))["Fine-tuning breaks even"] == "Month 14"
     assert at.query_params == {"scenario": "customer_support", "eng": "0"}
