@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tcocalc.inputs import query
+from tcocalc.model.scenario import Scenario
 from tcocalc.present.summary import HOURS_PER_WORKING_DAY, count, pct, usd
 
 # (label, unit, group). The unit decides the format: "hours" reads as minutes, hours or
@@ -245,3 +246,44 @@ def explain(problem: query.ValueProblem, values: Mapping[str, query.Value]) -> A
     text = text.replace("Input should be", "should be")
     first = shown[0]
     return Attention((first,), f"{label(first)}: {text[:1].lower()}{text[1:]}.".replace("..", "."))
+
+
+# --- Every input of a scenario, for people ----------------------------------------------------
+
+SKIPPED = frozenset({"name", "description"})
+"""Keys that label the scenario rather than feed the numbers (shown on the title)."""
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One input as an appendix or a sheet lists it."""
+
+    key: str
+    group: str
+    label: str
+    value: str
+    """With its unit: ``20 minutes``, ``2.4M calls/month``."""
+    meaning: str
+
+
+def input_rows(scenario: Scenario) -> list[InputRow]:
+    """Every input of ``scenario`` that feeds the numbers, in the page's order, for people.
+
+    >>> from tcocalc.model.params import _example
+    >>> [(r.label, r.value) for r in input_rows(_example())][1:3]
+    [('Horizon', '12 months'), ('Calls in month 1', '1k calls/month')]
+    """
+    values = query.flatten(scenario)
+    rows = []
+    for key, f in query.FIELDS.items():
+        if key in SKIPPED or not query.active(f, values):
+            continue
+        meaning = f.description or KIND_MEANINGS.get(key, "")
+        rows.append(InputRow(key, group(key), label(key), format_input(key, values[key]), meaning))
+    return rows
+
+
+KIND_MEANINGS = {
+    "ft.training": "How the model is tuned: through the provider's API, or on rented GPUs.",
+    "ft.serving": "Who serves it: the provider, a serverless LoRA host, or dedicated GPUs.",
+}

@@ -371,6 +371,17 @@ def verdict(result: Result) -> str:
     return f"Fine-tuning {when}: {reason}; {change}."
 
 
+def answer(result: Result) -> str:
+    """The verdict as a slide title, a few words a room can read from the back: ``Fine-tuning
+    pays back in month 14`` or ``Prompting stays cheaper through month 24``."""
+    b = result.fine_tuning_breakeven
+    if b.durable_month == 1:
+        return "Fine-tuning is cheaper from month 1"
+    if b.durable_month is not None:
+        return f"Fine-tuning pays back in month {b.durable_month}"
+    return f"Prompting stays cheaper through month {b.horizon_months}"
+
+
 def hybrid_verdict(result: Result) -> str:
     """One shorter sentence on the hybrid: its break-even and what it saves by the horizon.
 
@@ -400,6 +411,8 @@ class Timeline:
     """Months each strategy pays for a re-training run (from its re-training component)."""
     go_live_months: float
     """When the fine-tuned model starts serving, in months from the start (0: from day one)."""
+    migrations: tuple[tuple[int, Strategy], ...] = ()
+    """``(month, strategy)`` where a retired model forces a move to its successor."""
 
 
 def timeline(result: Result) -> Timeline:
@@ -413,7 +426,12 @@ def timeline(result: Result) -> Timeline:
         for i, s in enumerate(STRATEGIES)
     }
     go_live = result.scenario.fine_tuning.lead_time_weeks / WEEKS_PER_MONTH
-    return Timeline(changes, retrains, float(go_live))
+    p = result.params
+    moves: list[tuple[int, Strategy]] = [
+        (int(m), "prompting") for m in months[np.asarray(p.prompt_migration, dtype=bool)]
+    ]
+    moves += [(int(m), "fine_tuning") for m in months[np.asarray(p.forced_migration, dtype=bool)]]
+    return Timeline(changes, retrains, float(go_live), tuple(sorted(moves)))
 
 
 # --- Catalog pickers --------------------------------------------------------------------------

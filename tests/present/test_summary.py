@@ -203,3 +203,13 @@ def test_picker_labels(fixture_catalog: Catalog) -> None:
     )
     assert summary.model_choice_label("nope", fixture_catalog) == "nope · not in the catalog"
     assert "unknown model 'nope'" in summary.model_details("nope", fixture_catalog)
+
+
+def test_answer_is_a_short_title(article: Scenario, fixture_catalog: Catalog) -> None:
+    # Plain dollars at 100k calls: $400 up front / $30 a month saved -> month 14 (module doc).
+    assert summary.answer(project(updated(article, PLAIN), fixture_catalog)) == (
+        "Fine-tuning pays back in month 14"
+    )
+    assert summary.answer(project(article, fixture_catalog)) == (
+        "Prompting stays cheaper through month 24"
+    )
