@@ -36,6 +36,8 @@ URL_WARNINGS = "url_warnings"
 UPLOAD = "upload"
 UPLOAD_ERRORS = "upload_errors"
 UPLOAD_NOTE = "upload_note"
+COMPARE_PARAMS = "compare.params"
+"""The Compare tab's part of the link (``compare=...``, ``c.<name>=...``), kept by :func:`sync_url`."""
 LAST_GOOD = "last_good"
 """The last scenario the inputs formed: shown while the inputs do not fit together."""
 
@@ -117,6 +119,11 @@ def init(ctx: Context) -> None:
         base = base_scenario(ctx)
     except InputFileError:
         return  # the page shows the file's errors; the inputs load once a valid file is picked
+    from tcocalc_app import compare  # the Compare tab reads its own part of the link
+
+    warnings.extend(compare.link_params(params, ctx.catalog))
+    params = {k: v for k, v in params.items() if k != compare.PARAM}
+    params = {k: v for k, v in params.items() if not k.startswith(compare.SAVED_PREFIX)}
     decoded = query.decode(params, base, ctx.catalog, reserved=PAGE_PARAMS)
     warnings.extend(decoded.warnings)
     load_values(decoded.values)
@@ -156,6 +163,7 @@ def sync_url(scenario: Scenario, base: Scenario, catalog: Catalog) -> None:
     params.update(query.encode(scenario, base, catalog))
     if not st.session_state.get(SHOW_HYBRID, True):
         params[HYBRID_PARAM] = "0"
+    params.update(st.session_state.get(COMPARE_PARAMS) or {})
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
 

@@ -346,6 +346,7 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
         "Hidden costs",
         "Analysis",
         "Pricing",
+        "Compare",
         "Export",
     ]
     if not tabs.available("tcocalc_app.pricing"):
@@ -381,3 +382,26 @@ def test_the_page_only_renders(path: Path) -> None:
             pytest.fail(f"{path.name}:{node.lineno}: arithmetic belongs in the engine")
         if isinstance(node, ast.Attribute):
             assert not node.attr.startswith("usd_per"), f"{path.name}:{node.lineno}: price look-up"
+
+
+def test_a_compare_link_opens_the_scenarios_side_by_side(fixture_prices: None) -> None:
+    import urllib.parse
+
+    saved = urllib.parse.urlencode({"scenario": "customer_support", "eng": "0"})
+    link = {"compare": "customer_support,Plain,current", "c.Plain": saved}
+    at = ok(make_app(link))
+    assert at.session_state["tab"] == "Compare"
+    headline, differ = (d.value for d in at.dataframe)
+    assert list(headline["Scenario"]) == [
+        load_scenario(PROJECT_ROOT / "scenarios" / "customer_support.yaml").name,
+        "Plain",
+        "Current inputs",
+    ]
+    # In plain dollars the article breaks even in month 14 (module docstring).
+    assert list(headline["Fine-tuning breaks even"])[1] == "Month 14"
+    assert "Include engineering time" in list(differ["Input"])
+    assert len(at.get("plotly_chart")) == 1
+    # The link keeps the comparison, the saved set as its differences.
+    assert at.query_params["compare"] == "customer_support,Plain,current"
+    assert at.query_params["c.Plain"] == saved
+    assert not [w for w in at.warning if "not used" in w.value]

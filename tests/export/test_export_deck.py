@@ -431,3 +431,27 @@ def test_speaker_notes_carry_the_verdict_and_the_sources(prs, result: Result) ->
 
 def titles_of(slide) -> str:  # type: ignore[no-untyped-def]
     return str(slide.shapes.title.text_frame.text)
+
+
+def test_a_comparison_adds_a_slide_and_a_sheet(
+    result: Result, article: Scenario, fixture_catalog: Catalog
+) -> None:
+    from openpyxl import load_workbook
+
+    from tcocalc.export.data import workbook_xlsx
+    from tcocalc.present.compare import compare
+
+    other = project(article, fixture_catalog)
+    c = compare([("3M calls", result), ("100k calls", other)])
+    prs = Presentation(io.BytesIO(deck_pptx(result, fixture_catalog, today=TODAY, comparison=c)))
+    t = titles(prs)
+    assert t[5] == "Scenarios side by side"  # the sixth main slide, before the appendix
+    rows = table_rows(prs.slides[5], "Comparison table")
+    assert rows[0] == ["", "3M calls", "100k calls"]
+    assert rows[2] == ["Fine-tuning breaks even", "Month 14", "Not by month 24"]
+    differ = table_rows(prs.slides[5], "Differing inputs table")
+    assert ["Calls in month 1", "3M calls/month", "100k calls/month"] in differ
+    assert not [m for w in slide_words(prs.slides[5]) for m in FIELD_NAME.findall(w)]
+    wb = load_workbook(io.BytesIO(workbook_xlsx(result, fixture_catalog, comparison=c)))
+    sheet = [[c.value for c in row] for row in wb["Comparison"].iter_rows()]
+    assert ["Calls in month 1", "3M calls/month", "100k calls/month"] in sheet

@@ -33,19 +33,21 @@ from tcocalc.export.deck.analysis import AnalysisSlides
 from tcocalc.export.deck.answer import AnswerSlides
 from tcocalc.export.deck.appendix import AppendixSlides
 from tcocalc.export.deck.charts import ChartSlides
+from tcocalc.export.deck.compare import CompareSlides
 from tcocalc.model.engine import STRATEGIES
 from tcocalc.present.labels import input_rows
 
 if TYPE_CHECKING:
     from tcocalc.analytics import MonteCarlo, Tornado
     from tcocalc.model.projection import Result
+    from tcocalc.present.compare import Comparison
     from tcocalc.pricing.catalog import Catalog
 
 __all__ = ["deck_pptx"]
 
 
 @dataclass
-class _Deck(AnswerSlides, ChartSlides, AnalysisSlides, AppendixSlides):
+class _Deck(AnswerSlides, ChartSlides, AnalysisSlides, CompareSlides, AppendixSlides):
     """Every slide group on one presentation."""
 
 
@@ -57,12 +59,14 @@ def deck_pptx(
     show_hybrid: bool = True,
     tornado: Tornado | None = None,
     monte_carlo: MonteCarlo | None = None,
+    comparison: Comparison | None = None,
 ) -> bytes:
     """The deck for ``result`` as ``.pptx`` bytes; ``catalog`` supplies the prices' sources.
 
     ``today`` is the date printed on the title slide (default: today). ``show_hybrid=False``
     leaves the hybrid out of every slide, as the page does when it is hidden. ``tornado`` and
-    ``monte_carlo`` are the analyses to show (default: :mod:`tcocalc.analytics`'s defaults).
+    ``monte_carlo`` are the analyses to show (default: :mod:`tcocalc.analytics`'s defaults);
+    ``comparison`` adds the scenarios-side-by-side slide.
     """
     from tcocalc import analytics
 
@@ -75,6 +79,8 @@ def deck_pptx(
     deck.cumulative_slide()
     deck.flips_slide(tornado or analytics.tornado(basis))  # type: ignore[arg-type]
     deck.sure_slide(monte_carlo or analytics.monte_carlo(basis))  # type: ignore[arg-type]
+    if comparison is not None:
+        deck.compare_slide(comparison)
     deck.components_slide()
     deck.breakdown_slide()
     deck.assumption_slides(input_rows(result.scenario), prices)
