@@ -506,11 +506,9 @@ def scenario_source(ctx: Context) -> None:
     )
     errors = st.session_state.get(state.UPLOAD_ERRORS) or []
     if errors:
-        st.error(
-            "This file was not loaded; your inputs are unchanged.\n\n```\n"
-            + "\n".join(errors)
-            + "\n```"
-        )
+        st.error("This file was not loaded; your inputs are unchanged. What to fix:")
+        # A code block keeps the file's text inert; wrapped, so long lines stay readable.
+        st.code("\n".join(errors), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
         st.success(note)

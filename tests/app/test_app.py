@@ -218,7 +218,9 @@ def test_a_bad_upload_shows_its_errors_and_keeps_the_inputs(fixture_prices: None
     at.file_uploader(key=state.UPLOAD).set_value(("bad.yaml", BAD_YAML, "application/x-yaml"))
     at.run()
     ok(at)
-    (error,) = [e.value for e in at.error]
+    (heading,) = [e.value for e in at.error]
+    assert "your inputs are unchanged" in heading
+    (error,) = [c.value for c in at.sidebar.code]  # inert and wrapped, under the heading
     assert "bad.yaml:5:3: workload.monthly_calls: Input should be greater than or equal to 0" in (
         error
     )
