@@ -11,17 +11,27 @@ from tcocalc.inputs import query
 from tcocalc.model.projection import Result
 from tcocalc.present import labels, summary
 
+COMPACT_CSS = """
+.block-container { padding-top: 2.2rem; }
+h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
+"""
+"""Room for the headline, the verdict and the break-even chart in one 1280x800 screen."""
+
 
 def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) -> None:
     """The scenario's name, the live verdict as the first line under it, then the scenario's own
     notes, labelled as such (they were written for the file's numbers, not the inputs' now)."""
+    st.html(f"<style>{COMPACT_CSS}</style>")
     st.title(str(values["name"]))
     text = summary.verdict(result)
     if show_hybrid:
         text += " " + summary.hybrid_verdict(result)
     st.markdown(f"**{text}**")
     if values["description"]:
-        st.caption("Scenario notes: " + str(values["description"]))
+        with st.expander("Scenario notes (written with the file, not updated with the inputs)"):
+            st.text(str(values["description"]))
 
 
 def stale(attentions: Sequence[labels.Attention]) -> None:
@@ -59,8 +69,8 @@ def render(result: Result, show_hybrid: bool) -> None:
     with next(cols):
         saved = h.savings_usd["fine_tuning"][horizon]
         st.metric(
-            f"Fine-tuning {'saves' if saved >= 0 else 'costs more'} by month {horizon}",
-            summary.usd(abs(saved)),
+            f"Fine-tuning by month {horizon}",
+            summary.difference(saved),
             help="Prompting's cumulative cost minus fine-tuning's at the horizon.",
         )
         st.caption(summary.difference_sentence("fine_tuning", saved, horizon))
@@ -73,5 +83,3 @@ def render(result: Result, show_hybrid: bool) -> None:
             "set. For prompting: editing the prompt and its examples.",
         )
         st.caption(f"fine-tuned · {summary.usd(change['prompting'])} prompted")
-
-    st.table(summary.totals_table(result, show_hybrid, h))

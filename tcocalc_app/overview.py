@@ -10,7 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from tcocalc.model.projection import Result
-from tcocalc.present import charts
+from tcocalc.present import charts, summary
 from tcocalc.present import hidden_costs as hidden
 
 
@@ -27,6 +27,7 @@ def breakeven(result: Result, show_hybrid: bool) -> None:
         "Shaded: the fine-tuned model's lead time, when prompting still serves the traffic. "
         "The camera icon saves a 16:9 PNG for slides."
     )
+    st.table(summary.totals_table(result, show_hybrid))
 
 
 def monthly(result: Result, show_hybrid: bool) -> None:
