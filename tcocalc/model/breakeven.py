@@ -70,10 +70,10 @@ class BreakEven:
             return f"breaks even in month {self.durable_month}"
         if self.estimated_month is not None:
             return (
-                f"does not break even within {self.horizon_months} months "
+                f"does not break even by month {self.horizon_months} "
                 f"(on the current trend: month {self.estimated_month})"
             )
-        return f"does not break even within {self.horizon_months} months, nor on the current trend"
+        return f"does not break even by month {self.horizon_months}, nor on the current trend"
 
 
 def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> BreakEven:
