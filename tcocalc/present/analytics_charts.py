@@ -35,9 +35,9 @@ from tcocalc.present.charts import base_layout
 
 MAX_TORNADO_BARS = 12
 """More bars than this do not read on a slide; the table lists every driver."""
-DOWN_COLOR = "#94A3B8"
-UP_COLOR = "#334155"
-NEUTRAL_LINE = "#6B7280"
+DOWN_COLOR = style.LIGHT["bar_down"]
+UP_COLOR = style.LIGHT["bar_up"]
+NEUTRAL_LINE = style.LIGHT["neutral"]
 
 
 class _Spec:
@@ -52,13 +52,8 @@ class _Spec:
         self.layout: dict[str, Any] = base_layout(
             title,
             subtitle,
-            xaxis={
-                "gridcolor": style.GRID_COLOR,
-                "zeroline": False,
-                "showline": True,
-                "linecolor": style.GRID_COLOR,
-            },
-            yaxis={"gridcolor": style.GRID_COLOR, "zeroline": False},
+            xaxis={"zeroline": False, "showline": True},
+            yaxis={"zeroline": False},
             shapes=[],
             annotations=[],
         )
@@ -348,7 +343,7 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
                 "symbol": "star",
                 "size": 17,
                 "color": style.BREAKEVEN_COLOR,
-                "line": {"color": "white", "width": 1.5},
+                "line": {"color": style.LIGHT["background_word"], "width": 1.5},
             },
             text=["today"],
             textposition="top right",
@@ -470,7 +465,7 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
         yanchor="top",
         align="left",
         font={"size": 12},
-        bgcolor="rgba(255,255,255,0.85)",
+        bgcolor=style.LIGHT["label_background"],
     )
     fig.update_xaxes(title_text="Month", range=[0, h + 0.3], dtick=_month_tick(h))
     fig.update_yaxes(title_text="Challenger − prompting, cumulative", tickprefix="$",
