@@ -118,7 +118,8 @@ def test_invalid_utf8_is_located():
 def test_huge_files_are_refused_unread(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a: 1\n" * 400_000)
-    with pytest.raises(ScenarioFileError, match="the limit is 1,000,000"):
+    # SCENARIO_LIMITS.max_bytes = 64 * 1024 = 65,536
+    with pytest.raises(ScenarioFileError, match="2,000,000 bytes; the limit is 65,536"):
         load_scenario(big)
 
 
