@@ -15,7 +15,7 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError
 from tcocalc.model.projection import project
-from tcocalc_app import data, headline, inputs, overview, state, tabs
+from tcocalc_app import data, headline, inputs, overview, safe, state, tabs
 
 st.set_page_config(
     page_title="tcocalc: fine-tuning vs prompting",
@@ -27,7 +27,7 @@ st.set_page_config(
 try:
     catalog, catalog_key = data.catalog()
 except InputFileError as exc:
-    st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
+    st.error("The pricing files have errors; fix them and reload:\n\n" + safe.lines(exc.problems))
     st.stop()
 ctx = state.context(catalog, catalog_key)
 state.init(ctx)
@@ -38,22 +38,21 @@ try:
     base = state.base_scenario(ctx)
 except InputFileError as exc:
     st.error(
-        "This scenario file has errors; pick another one or fix the file:\n\n```\n"
-        + str(exc)
-        + "\n```"
+        "This scenario file has errors; pick another one or fix the file:\n\n"
+        + safe.lines(exc.problems)
     )
     st.stop()
 values = state.values(ctx, base)
 with st.sidebar:
     inputs.sidebar(ctx, values)
 
-st.title(str(values["name"]))
+st.title(safe.text(values["name"]))
 if values["description"]:
-    st.caption(str(values["description"]))
+    st.caption(safe.text(values["description"]))
 url_warnings = st.session_state.get(state.URL_WARNINGS) or []
 if url_warnings:
     st.warning(
-        "Some link parameters were not used:\n\n" + "\n".join(f"- `{w}`" for w in url_warnings),
+        "Some link parameters were not used:\n\n" + safe.lines(url_warnings),
         icon="🔗",
     )
 show_hybrid = inputs.toggles(values)
@@ -63,7 +62,9 @@ try:
 except query.ScenarioValuesError as exc:
     st.error(
         "These inputs do not fit together; change them to see results:\n\n"
-        + "\n".join(f"- **{', '.join(p.keys)}**: {p.message}" for p in exc.problems)
+        + "\n".join(
+            f"- **{safe.text(', '.join(p.keys))}**: {safe.text(p.message)}" for p in exc.problems
+        )
     )
     st.stop()
 state.sync_url(scenario, base, catalog)
@@ -73,7 +74,7 @@ result = project(scenario, catalog)
 
 headline.render(result, show_hybrid)
 if result.warnings:
-    st.warning("\n".join(f"- {w}" for w in result.warnings), icon="⚠️")
+    st.warning(safe.lines(result.warnings), icon="⚠️")
 
 # Tabs run lazily: only the open one renders (its functions are listed in overview.TABS and
 # tabs.PLUGGABLE).

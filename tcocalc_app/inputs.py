@@ -20,7 +20,7 @@ from tcocalc.model.scenario import Scenario
 from tcocalc.present import summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import state
+from tcocalc_app import safe, state
 from tcocalc_app.state import Context
 
 Values = dict[str, query.Value]
@@ -387,7 +387,7 @@ def category_changes(v: Values) -> None:
     try:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
-        st.error(f"Not used: {exc}. The previous changes still count.")
+        st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
 
 
 def people(v: Values) -> None:
@@ -473,14 +473,10 @@ def scenario_source(ctx: Context) -> None:
     )
     errors = st.session_state.get(state.UPLOAD_ERRORS) or []
     if errors:
-        st.error(
-            "This file was not loaded; your inputs are unchanged.\n\n```\n"
-            + "\n".join(errors)
-            + "\n```"
-        )
+        st.error("This file was not loaded; your inputs are unchanged.\n\n" + safe.lines(errors))
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
-        st.success(note)
+        st.success(safe.text(note))
 
 
 def download(current: Scenario) -> None:

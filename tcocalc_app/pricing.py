@@ -34,6 +34,7 @@ from tcocalc.inputs.store import (
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog
+from tcocalc_app import safe
 
 NEW_FILE_OPTION = "+ New file…"
 
@@ -91,6 +92,7 @@ def catalog_key() -> str:
 
 
 def _problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    # st.code shows its text as it is: nothing a file says can act
     st.code("\n".join(map(str, problems)) or "(no details)", language=None, wrap_lines=True)
 
 
@@ -110,7 +112,7 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
         st.warning(
-            f"**End of availability** — {warning}. The projection charges the migration in that "
+            f"**End of availability** — {safe.text(warning)}. The projection charges the migration in that "
             "month (re-training the tuned model, re-testing the prompt).",
             icon="⚠️",
         )
@@ -132,7 +134,7 @@ def _status(state: CatalogState) -> None:
         )
         _problems(state.problems)
     saved_to = "" if ed.is_read_only() else f" Edits are saved to {state.folders.editable}."
-    st.caption(f"Prices from {state.folders.describe()}.{saved_to}")
+    st.caption(safe.text(f"Prices from {state.folders.describe()}.{saved_to}"))
 
 
 def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
@@ -248,17 +250,17 @@ def _editor(state: CatalogState) -> None:
     try:
         _open(folder, name)
     except ed.UnsafeFileNameError as exc:
-        st.error(str(exc))
+        st.error(safe.text(exc))
         return
     except InputFileError as exc:
-        st.error(f"{name} cannot be edited here:")
+        st.error(f"{safe.text(name)} cannot be edited here:")
         _problems(exc.problems)
         return
 
     k = _keys(name)
     flash = st.session_state.pop("pricing_flash", None)
     if flash:
-        st.success(flash)
+        st.success(safe.text(flash))
 
     # YAML is about indentation: the editor gets a fixed-width font.
     st.html(
@@ -287,7 +289,7 @@ def _editor(state: CatalogState) -> None:
     with check_col:
         refused = st.session_state.get(k["refused"])
         if refused:
-            st.error(refused["message"])
+            st.error(safe.text(refused["message"]))
             if refused["detail"]:
                 st.code(refused["detail"], language=refused["language"], wrap_lines=True)
             if refused["language"] == "diff":
@@ -296,8 +298,7 @@ def _editor(state: CatalogState) -> None:
                 )
         if problems:
             st.error(f"{len(problems)} problem(s): fix them to save.")
-            for problem in problems:
-                st.markdown(f"- `{problem}`")
+            _problems(problems)
         else:
             st.success(
                 "Valid."
@@ -318,8 +319,10 @@ def _editor(state: CatalogState) -> None:
             shipped = _shipped(folders, name)
             with st.popover("Revert to shipped defaults", disabled=read_only or shipped is None):
                 st.write(
-                    f"Replace {name} with {ed.shipped_label(folders)}. "
-                    "The current version is kept in the backups."
+                    safe.text(
+                        f"Replace {name} with {ed.shipped_label(folders)}. "
+                        "The current version is kept in the backups."
+                    )
                 )
                 st.button(
                     "Revert now",
@@ -416,7 +419,7 @@ def _table_editor(name: str, k: dict[str, str]) -> None:
     try:
         new_text = ed.apply_price_edits(text, list(edited))
     except (InputFileError, ValueError, KeyError, TypeError) as exc:
-        st.error(f"That value cannot be written into the file: {exc}")
+        st.error(f"That value cannot be written into the file: {safe.text(exc)}")
         return
     if new_text != text:
         st.session_state[k["text"]] = new_text

@@ -279,7 +279,7 @@ def validation_problems(
     problems = []
     for err in error.errors(include_url=False):
         line, col, shown = doc.position(err["loc"])
-        message = err["msg"]
+        message = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `tcocalc schema`)"
         elif err["type"] in RANGE_ERRORS and model is not None:

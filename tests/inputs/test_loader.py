@@ -167,7 +167,7 @@ def test_labeling_needs_exactly_one_pricing_rule():
     text = text.replace(
         "    usd_per_example: 0\n", "    usd_per_example: 0\n    usd_per_hour: 20\n"
     )
-    with pytest.raises(PricingFileError, match=r"labeling_methods\.existing-labels: Value error"):
+    with pytest.raises(PricingFileError, match=r"labeling_methods\.existing-labels: give either"):
         parse_pricing(text, "p.yaml")
 
 
