@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8501
+HOST ?= 127.0.0.1# `make run HOST=0.0.0.0` serves the network (see the README: a team uses `make serve`)
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit bench golden clean venv
@@ -19,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

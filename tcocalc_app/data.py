@@ -83,7 +83,7 @@ def load_base(path: Path, catalog: Catalog, catalog_key: str) -> Scenario:
     from tcocalc.inputs.loader import display_name
 
     name = display_name(path)
-    raw = read_bytes(path, name, SCENARIO_LIMITS.max_bytes)
+    raw = read_bytes(path, name, SCENARIO_LIMITS.max_bytes, confined=True)
     return _scenario(raw, name, catalog_key, catalog)
 
 

@@ -93,7 +93,8 @@ def catalog_key() -> str:
 
 def _problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
     # st.code shows its text as it is: nothing a file says can act
-    st.code("\n".join(map(str, problems)) or "(no details)", language=None, wrap_lines=True)
+    text = "\n".join(map(str, problems)) or "(no details)"
+    st.code(safe.public(text), language=None, wrap_lines=True)
 
 
 # --- The tab ------------------------------------------------------------------------------------
@@ -160,7 +161,9 @@ def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
         today=dt.date.today(),
         stale_after=stale_after,
         horizon_end=horizon_end(scenario.start_date, scenario.horizon_months),
-        origins=state.layered.origins if state.layered else None,
+        origins={k: safe.public(v) for k, v in state.layered.origins.items()}
+        if state.layered
+        else None,
         used_ids=scenario_ids(scenario),
         only_flagged=only_flagged,
     )
@@ -239,7 +242,7 @@ def _editor(state: CatalogState) -> None:
         "File",
         [*files, NEW_FILE_OPTION],
         key="pricing_file",
-        help=f"Files in {folder}. Only plain `name.yaml` files directly in that folder.",
+        help=f"Files in {safe.text(folder)}. Only plain `name.yaml` files directly in that folder.",
     )
     if choice == NEW_FILE_OPTION:
         name = st.text_input("New file name", placeholder="our_rates.yaml", key="pricing_new_name")
@@ -291,7 +294,9 @@ def _editor(state: CatalogState) -> None:
         if refused:
             st.error(safe.text(refused["message"]))
             if refused["detail"]:
-                st.code(refused["detail"], language=refused["language"], wrap_lines=True)
+                st.code(
+                    safe.public(refused["detail"]), language=refused["language"], wrap_lines=True
+                )
             if refused["language"] == "diff":
                 st.caption(
                     "“Discard my edits” loads the version on disk; then make your change again."

@@ -314,9 +314,24 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_bytes(path: Path, name: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def outside_its_folder(path: Path) -> bool:
+    """Whether ``path`` is a link to something outside the folder it is listed in."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(path.parent.resolve(strict=True))
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        return path.is_symlink()
+
+
+def read_bytes(
+    path: Path, name: str, max_bytes: int = MAX_FILE_BYTES, *, confined: bool = False
+) -> bytes:
     """The file's bytes, refused unread past ``max_bytes`` (a file growing while read is cut
-    one byte past the cap, so the text check refuses it too)."""
+    one byte past the cap, so the text check refuses it too). ``confined``: a file of a folder
+    the server reads by itself (pricing, scenarios), where a link out of the folder is refused."""
+    if confined and outside_its_folder(path):
+        raise InputFileError(
+            [Problem(name, 1, 1, "", "a link to a file outside its folder; refused")]
+        )
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -365,7 +380,7 @@ def load_catalog(*folders: Path, use_snapshot: bool = True) -> Catalog:
         for path in pricing_files(folder):
             name = display_name(path)
             try:
-                raw = read_bytes(path, name)
+                raw = read_bytes(path, name, confined=True)
                 docs[name] = parse_yaml(raw, name)
                 files[name] = _validate(PricingFile, docs[name], PricingFileError)
             except InputFileError as exc:

@@ -125,13 +125,13 @@ def parse_number(text: str) -> float:
     if s and s[-1] in _SUFFIX:
         scale, s = _SUFFIX[s[-1]], s[:-1]
     if not _NUMBER.match(s):
-        raise QueryValueError(f"{text!r} is not a number")
+        raise QueryValueError(f"{_short(text)!r} is not a number")
     try:
         value = float(Decimal(s).scaleb(scale))
     except (DecimalException, OverflowError):  # 1e9999999999: past Decimal's exponent range
         raise QueryValueError(f"{_short(text)!r} is not a finite number") from None
     if not math.isfinite(value):
-        raise QueryValueError(f"{text!r} is not a finite number")
+        raise QueryValueError(f"{_short(text)!r} is not a finite number")
     return value
 
 
@@ -143,7 +143,7 @@ def parse_bool(text: str) -> bool:
     """
     low = text.strip().lower()
     if low not in _TRUE | _FALSE:
-        raise QueryValueError(f"{text!r} is not 1 or 0")
+        raise QueryValueError(f"{_short(text)!r} is not 1 or 0")
     return low in _TRUE
 
 
@@ -162,7 +162,9 @@ def parse_events(text: str) -> Events:
     for item in s.replace(";", ",").split(","):
         month, sep, count = item.partition(":")
         if not sep:
-            raise QueryValueError(f"{item.strip()!r} is not month:new_categories (e.g. 2:3)")
+            raise QueryValueError(
+                f"{_short(item.strip())!r} is not month:new_categories (e.g. 2:3)"
+            )
         try:
             event = (int(parse_number(month)), int(parse_number(count)))
             if event != (parse_number(month), parse_number(count)):
@@ -170,10 +172,10 @@ def parse_events(text: str) -> Events:
             CategoryEvent(month=event[0], new_categories=event[1])
         except QueryValueError:
             raise QueryValueError(
-                f"{item.strip()!r} is not month:new_categories in whole numbers"
+                f"{_short(item.strip())!r} is not month:new_categories in whole numbers"
             ) from None
         except ValidationError as exc:
-            raise QueryValueError(f"{item.strip()!r}: {_first_message(exc)}") from None
+            raise QueryValueError(f"{_short(item.strip())!r}: {_first_message(exc)}") from None
         out.append(event)
     return tuple(out)
 
@@ -247,7 +249,7 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
         raw = parse_number(text)
         if f.kind == "integer":
             if raw != int(raw):
-                raise QueryValueError(f"{text!r} is not a whole number")
+                raise QueryValueError(f"{_short(text)!r} is not a whole number")
             raw = int(raw)
     elif f.kind == "share":
         raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
@@ -257,12 +259,12 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
         try:
             raw = dt.date.fromisoformat(text.strip())
         except ValueError:
-            raise QueryValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+            raise QueryValueError(f"{_short(text)!r} is not a date (YYYY-MM-DD)") from None
     elif f.kind == "events":
         return parse_events(text)
     elif f.kind == "choice":
         if text not in f.choices:
-            raise QueryValueError(f"{text!r} is not one of {', '.join(f.choices)}")
+            raise QueryValueError(f"{_short(text)!r} is not one of {', '.join(f.choices)}")
         return text
     else:
         raw = text
@@ -292,6 +294,12 @@ def _check_ref(ref: Ref, value: str, catalog: Catalog) -> None:
 
 
 # --- Scenario <-> query string ----------------------------------------------------------------
+
+
+MAX_PARAMS = 2 * len(FIELDS)
+"""Parameters a link may carry (each input once, with room for the page's own)."""
+MAX_VALUE_CHARS = 4_000
+"""The longest value a field takes (the scenario's notes)."""
 
 
 def encode(scenario: Scenario, base: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
@@ -331,17 +339,30 @@ def decode(
     Each parameter is checked alone (:func:`parse_value`), then together: a combination that breaks
     a scenario rule drops the parameters involved (back to ``base``'s values) with a warning.
     Keys in ``reserved`` belong to the page (e.g. the scenario picker) and are skipped silently.
+    At most :data:`MAX_PARAMS` parameters of at most :data:`MAX_VALUE_CHARS` characters are read,
+    so a hostile link costs no more than a long honest one.
     """
     base_values = flatten(base, catalog)
     values = dict(base_values)
     applied: dict[str, str] = {}
     warnings: list[str] = []
-    for key, given in params.items():
-        if key in reserved:
-            continue
+    items = [(k, v) for k, v in params.items() if k not in reserved]
+    if len(items) > MAX_PARAMS:
+        warnings.append(
+            f"{len(items) - MAX_PARAMS:,} more parameters ignored: a link holds at most "
+            f"{MAX_PARAMS} (one per input)"
+        )
+        items = items[:MAX_PARAMS]
+    for key, given in items:
         text = given if isinstance(given, str) else (list(given)[-1] if given else "")
         if key not in FIELDS:
-            warnings.append(f"{key}={_short(text)} ignored: unknown parameter")
+            warnings.append(f"{_short(key)}={_short(text)} ignored: unknown parameter")
+            continue
+        if len(text) > MAX_VALUE_CHARS:
+            warnings.append(
+                f"{key}={_short(text)} ignored: {len(text):,} characters; at most "
+                f"{MAX_VALUE_CHARS:,}"
+            )
             continue
         try:
             values[key] = parse_value(key, text, catalog)

@@ -273,6 +273,8 @@ class Scenario(_Frozen):
     )
     start_date: dt.date = Field(
         default=dt.date(2027, 1, 1),
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),  # the page's date picker; 120 months later is still a date
         description="First day of month 1; maps end-of-availability dates to months.",
     )
     horizon_months: int = Field(ge=1, le=120, description="Months projected (1-120).")
