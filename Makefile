@@ -7,7 +7,12 @@ PORT ?= 8501
 HOST ?= 127.0.0.1# `make run HOST=0.0.0.0` serves the network (see the README: a team uses `make serve`)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench golden clean venv
+.PHONY: run serve test lint typecheck unit bench bench-load golden clean venv
+PROCESSES ?= 2
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 8080
+PRICING_DIR ?=
+WRITABLE ?=
 
 venv: $(STAMP)
 
@@ -21,6 +26,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+# The team deployment: app processes behind nginx, read-only unless WRITABLE=1 (README).
+serve: $(STAMP)
+	$(BIN)/python deploy/serve.py --processes $(PROCESSES) --host $(SERVE_HOST) --port $(SERVE_PORT) \
+		$(if $(PRICING_DIR),--pricing-dir $(PRICING_DIR)) $(if $(WRITABLE),--writable)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
