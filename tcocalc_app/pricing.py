@@ -34,7 +34,7 @@ from tcocalc.inputs.store import (
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import safe
+from tcocalc_app import pricing_history, safe
 
 NEW_FILE_OPTION = "+ New file…"
 
@@ -343,12 +343,23 @@ def _editor(state: CatalogState) -> None:
                 args=(folder, name),
                 kwargs={"force": True},
             )
+        if ed.history.enabled(folder):
+            st.text_input(
+                "What changed (for the history)",
+                key="pricing_message",
+                placeholder=f"Update {name}",
+                help="The commit message of your save: the folder is a git repository.",
+            )
         if changed and not is_new:
             with st.expander("Your changes", expanded=not problems):
                 diff = ed.unified_diff(
                     st.session_state[k["opened"]], text, name, "opened", "edited"
                 )
                 st.code(diff, language="diff")
+        if ed.history.enabled(folder) and not is_new:
+            pricing_history.render(
+                folders, name, st.session_state[k["opened"]], read_only, write=_write
+            )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -368,17 +379,28 @@ def _shipped(folders: PricingFolders, name: str) -> str | None:
         return None
 
 
-def _write(action: str, folders: PricingFolders, name: str) -> None:
-    """Save or revert (a button callback, run before the page re-runs). On success the file is
-    re-opened, and the re-run computes the whole page with the new prices."""
+def _write(action: str, folders: PricingFolders, name: str, commit: str = "") -> None:
+    """Save, revert or restore a version (a button callback, run before the page re-runs). On
+    success the file is re-opened, and the re-run computes the whole page with the new prices."""
     k = _keys(name)
     st.session_state.pop(k["refused"], None)
     opened_hash = st.session_state[k["hash"]]
+    author = pricing_history.author()
     try:
         if action == "revert":
-            result = ed.revert_to_shipped(folders, name, opened_hash)
+            result = ed.revert_to_shipped(folders, name, opened_hash, author=author)
+        elif action == "restore":
+            result = ed.restore(folders, name, commit, opened_hash, author=author)
         else:
-            result = ed.save(folders, name, st.session_state[k["text"]], opened_hash)
+            message = str(st.session_state.get("pricing_message") or "").strip() or None
+            result = ed.save(
+                folders,
+                name,
+                st.session_state[k["text"]],
+                opened_hash,
+                author=author,
+                message=message,
+            )
     except ed.ConflictError as exc:
         refused = {"message": str(exc), "detail": exc.diff, "language": "diff"}
     except PricingFileError as exc:
@@ -391,9 +413,12 @@ def _write(action: str, folders: PricingFolders, name: str) -> None:
         refused = {"message": f"Not saved: {exc}", "detail": "", "language": None}
     else:
         _open(folders.editable, name, force=True)
-        verb = "Reverted" if action == "revert" else "Saved"
+        verb = {"revert": "Reverted", "restore": "Restored"}.get(action, "Saved")
         backup = f" The previous version is in {result.backup}." if result.backup else ""
-        st.session_state["pricing_flash"] = f"{verb} {name}.{backup}"
+        recorded = f" Recorded as {result.commit[:7]}." if result.commit else ""
+        note = f" ({result.history_note})" if result.history_note else ""
+        st.session_state["pricing_flash"] = f"{verb} {name}.{backup}{recorded}{note}"
+        st.session_state.pop("pricing_message", None)
         return
     st.session_state[k["refused"]] = refused
 

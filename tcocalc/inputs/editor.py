@@ -42,6 +42,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tcocalc.inputs import history
 from tcocalc.inputs.cells import apply_price_edits as apply_price_edits
 from tcocalc.inputs.cells import price_fields as price_fields
 from tcocalc.inputs.cells import set_value as set_value
@@ -278,6 +279,10 @@ class SaveResult:
     """The hash of the text now on disk: the next save carries it."""
     changed: bool
     backup: Path | None = None
+    commit: str | None = None
+    """The git commit of this save, when the folder is a git work tree."""
+    history_note: str = ""
+    """Why the save is not in the history although the folder is in git (empty otherwise)."""
 
 
 _THREAD_LOCKS: dict[Path, threading.Lock] = {}
@@ -359,13 +364,22 @@ def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             os.close(dir_fd)
 
 
-def save(folders: PricingFolders, name: str, text: str, opened_hash: str) -> SaveResult:
+def save(
+    folders: PricingFolders,
+    name: str,
+    text: str,
+    opened_hash: str,
+    *,
+    author: str | None = None,
+    message: str | None = None,
+) -> SaveResult:
     """Validate ``text`` and write it as ``name`` in the editable folder, or refuse.
 
     ``opened_hash`` is :func:`text_hash` of the file as the editor opened it (:data:`NEW_FILE`
-    for a file it creates). Raises :class:`ReadOnlyError`, :class:`UnsafeFileNameError`,
-    :class:`PricingFileError` (invalid text: nothing written), :class:`ConflictError` or
-    :class:`EditRefusedError` (the disk refused the write).
+    for a file it creates). When the folder is a git work tree the save is committed (``author``,
+    ``message``; see :mod:`tcocalc.inputs.history`). Raises :class:`ReadOnlyError`,
+    :class:`UnsafeFileNameError`, :class:`PricingFileError` (invalid text: nothing written),
+    :class:`ConflictError` or :class:`EditRefusedError` (the disk refused the write).
     """
     _refuse_if_read_only()
     folder = folders.editable
@@ -388,9 +402,48 @@ def save(folders: PricingFolders, name: str, text: str, opened_hash: str) -> Sav
                 return SaveResult(path, text_hash(new), changed=False)
             backup = _backup(path, current) if current is not None else None
             _atomic_write(path, new)
+            commit, note = _commit(path, author, message or f"Update {name}")
     except OSError as exc:
         raise EditRefusedError(f"could not write {name}: {exc.strerror or exc}") from None
-    return SaveResult(path, text_hash(new), changed=True, backup=backup)
+    return SaveResult(path, text_hash(new), True, backup, commit, note)
+
+
+def _commit(path: Path, author: str | None, message: str) -> tuple[str | None, str]:
+    """Commit a save that is already on disk; a git failure leaves the save as it is."""
+    try:
+        return history.record(path, author, message), ""
+    except history.HistoryError as exc:
+        return None, f"saved, but not recorded in git: {exc}"
+
+
+# --- History (a folder in git) --------------------------------------------------------------------
+
+
+def file_history(folders: PricingFolders, name: str) -> list[history.Revision]:
+    """The commits of ``name`` in the editable folder, newest first (empty outside git)."""
+    safe_path(folders.editable, name)
+    return history.file_history(folders.editable, name)
+
+
+def version_text(folders: PricingFolders, name: str, commit: str) -> str:
+    """The text of ``name`` at ``commit`` (raises :class:`history.HistoryError`)."""
+    safe_path(folders.editable, name)
+    return history.revision_text(folders.editable, name, commit)
+
+
+def restore(
+    folders: PricingFolders, name: str, commit: str, opened_hash: str, *, author: str | None = None
+) -> SaveResult:
+    """Make ``name`` what it was at ``commit``, through :func:`save` (every rule applies, and the
+    restore is itself a commit)."""
+    _refuse_if_read_only()
+    try:
+        text = version_text(folders, name, commit)
+    except history.HistoryError as exc:
+        raise EditRefusedError(str(exc)) from None
+    return save(
+        folders, name, text, opened_hash, author=author, message=f"Restore {name} to {commit[:7]}"
+    )
 
 
 # --- Shipped defaults -----------------------------------------------------------------------------
@@ -436,11 +489,13 @@ def shipped_label(folders: PricingFolders) -> str:
     return f"the version of {folders.editable} committed in git"
 
 
-def revert_to_shipped(folders: PricingFolders, name: str, opened_hash: str) -> SaveResult:
+def revert_to_shipped(
+    folders: PricingFolders, name: str, opened_hash: str, *, author: str | None = None
+) -> SaveResult:
     """Replace ``name`` with its shipped version (see :func:`shipped_text`), through :func:`save`
     (read-only mode, locking, conflict check and backup all apply)."""
     _refuse_if_read_only()
     text = shipped_text(folders, name)
     if text is None:
         raise NoShippedVersionError(f"{name} has no shipped version to revert to")
-    return save(folders, name, text, opened_hash)
+    return save(folders, name, text, opened_hash, author=author, message=f"Revert {name}")
