@@ -26,6 +26,7 @@ from tcocalc.model.scenario import Scenario
 from tcocalc.present import analytics_charts as charts
 from tcocalc.present.charts import plotly_config, slug
 from tcocalc.pricing.catalog import Catalog
+from tcocalc_app import safe
 
 PREFIX = "an."
 SHARE = "an.share"
@@ -244,7 +245,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
         rows = ranges_editor(basis, key)
     ranges, problems = A.rows_to_ranges(rows)
     for problem in problems:
-        st.warning(problem)
+        st.warning(safe.text(problem))
     spec = tuple((u.driver, u.low, u.likely, u.high) for u in ranges)
     name = result.scenario.name
     mc = _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)

@@ -123,3 +123,16 @@ def test_analyze_invalid_values_exit_1(tmp_path, capsys):
 def test_analyze_is_listed_in_help(capsys):
     assert main(["--help"]) == 0
     assert "analyze" in capsys.readouterr().out
+
+
+def test_more_than_a_thousand_new_categories_a_year(tmp_path, capsys):
+    # a change every month x 100 new categories = 1,200 a year; this raised
+    # "need low <= likely <= high" (the driver's ceiling was 1,000 a year)
+    text = DEFAULT_SCENARIO.read_text().replace(
+        "category_changes:\n",
+        "category_changes:\n  every_months: 1\n  new_categories_per_change: 100\n",
+    )
+    (tmp_path / "s.yaml").write_text(text)
+    argv = ["analyze", str(tmp_path / "s.yaml"), "--pricing", str(FIXTURE_PRICING)]
+    assert main([*argv, "--monte-carlo", "200"]) == 0
+    assert "Recurring new categories per year" in capsys.readouterr().out
