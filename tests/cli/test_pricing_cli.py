@@ -87,7 +87,7 @@ def test_show_json(company: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_show_with_broken_files_exits_1(company: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (company / "prices.yaml").write_text("schema_version: 2\ncurrency: USD\n")
+    (company / "prices.yaml").write_text("schema_version: 3\ncurrency: USD\n")
     assert main(["pricing", "show"]) == 1
     assert ":1:1: schema_version:" in capsys.readouterr().err
 

@@ -303,3 +303,16 @@ def test_labeling_cost_is_plausible(key: str) -> None:
             f"{file}: labeling_methods.{key}.usd_per_hour {method.usd_per_hour} is outside "
             "$5-500; it is the fully loaded cost of one person-hour"
         )
+
+
+SCHEMA_HEADER = "# yaml-language-server: $schema=./schema.json"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_file_names_the_json_schema_for_editors(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == SCHEMA_HEADER, (
+        f"pricing/{path.name} must start with the line {SCHEMA_HEADER!r} so that editors "
+        "(VS Code's YAML extension, any yaml-language-server) complete and check it as you type"
+    )
+    assert (PRICING_DIR / "schema.json").is_file(), "pricing/schema.json is missing"
