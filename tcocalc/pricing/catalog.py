@@ -38,9 +38,8 @@ unchanged."""
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._:/-]*$", min_length=1, max_length=80)]
 UsdPer1M = Annotated[float, Field(ge=0, le=1_000)]
-SnapshotId = Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@-]*$", min_length=1, max_length=160)
-]
+SnapshotId = Annotated[str, Field(pattern=r"^\S+$", min_length=1, max_length=200)]
+"""A model id as genai-prices spells it (case kept; no spaces)."""
 
 
 class _Entry(BaseModel):
@@ -339,19 +338,25 @@ class PricingFile(BaseModel):
 class UnknownIdError(LookupError):
     """A reference into the catalog that names no entry; the message lists the closest ids."""
 
-    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+    def __init__(self, kind: str, wanted: str, known: Iterable[str], reason: str = "") -> None:
         self.kind = kind
         self.wanted = wanted
         self.suggestions = closest(wanted, known)
         hint = (
             f"; did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
         )
-        super().__init__(f"unknown {kind} {wanted!r}{hint}")
+        why = f" ({reason})" if reason else ""
+        super().__init__(f"unknown {kind} {wanted!r}{why}{hint}")
 
 
 class UnknownModelError(UnknownIdError):
-    def __init__(self, wanted: str, known: Iterable[str]) -> None:
-        super().__init__("model", wanted, known)
+    def __init__(self, wanted: str, known: Iterable[str], reason: str = "") -> None:
+        super().__init__("model", wanted, known, reason)
+
+
+class SnapshotRefusal(LookupError):
+    """The genai-prices snapshot lists an id, but not at its maker's own USD price (the message
+    says why); :meth:`Catalog.model` reports it as an unknown model with that reason."""
 
 
 class UnknownGpuOfferError(UnknownIdError):
@@ -405,7 +410,14 @@ class Catalog(BaseModel):
         if found is not None:
             return found
         if self.fallback is not None:
-            snap = self.fallback(model_id)
+            try:
+                snap = self.fallback(model_id)
+            except SnapshotRefusal as exc:
+                reason = (
+                    f"no pricing file lists it, and {exc}; add it to a pricing file with the "
+                    f"provider you buy from: tcocalc pricing import {model_id} --provider NAME"
+                )
+                raise UnknownModelError(model_id, self.models, reason) from None
             if snap is not None:
                 return snap
         raise UnknownModelError(model_id, self.models)
