@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,27 @@ class Imported:
 
     text: str
     changes: tuple[str, ...]
+
+
+_KEY_LINE = re.compile(r"^( +)[A-Za-z_][\w.-]*:", re.MULTILINE)
+
+
+def _indents(text: str) -> dict[str, int]:
+    r"""ruamel's indent settings that reproduce ``text``: its mapping indent (the smallest indent of
+    a nested key), and its lists' layout, or ``  - `` under the key when it has none yet.
+
+    >>> _indents("a:\n  b: 1\n  c:\n    - 1\n")
+    {'mapping': 2, 'sequence': 4, 'offset': 2}
+    >>> _indents("a:\n  b:\n  - 1\n")  # lists flush with their key, as this file has them
+    {'mapping': 2, 'sequence': 2, 'offset': 0}
+    """
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    mapping = min((len(m.group(1)) for m in _KEY_LINE.finditer(text)), default=2)
+    _, seq_indent, seq_offset = load_yaml_guess_indent(text)
+    if seq_offset is None:
+        return {"mapping": mapping, "sequence": mapping + 2, "offset": 2}
+    return {"mapping": mapping, "sequence": seq_indent or mapping, "offset": seq_offset}
 
 
 def _yaml_value(value: Any) -> Any:
@@ -110,11 +132,8 @@ def import_model(
     written when it differs from ``model_id``. The result is validated before it is returned
     (:class:`~tcocalc.inputs.loader.PricingFileError` otherwise; nothing is written here).
     """
-    from ruamel.yaml.util import load_yaml_guess_indent
-
     yaml = _rt_yaml(text)
-    if load_yaml_guess_indent(text)[2] is None:  # no list in the file yet: "  - " under its key
-        yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(**_indents(text))
     data = yaml.load(text)
     changes: list[str] = []
     if data.get("schema_version") == 1:
