@@ -302,6 +302,7 @@ def _maker(model_id: str) -> Provider | None:
         return None
 
 
+@lru_cache(maxsize=512)
 def snapshot_model(model_id: str, *, day: dt.date | None = None) -> LlmModel | None:
     """The first-hand snapshot entry for ``model_id``; None when no provider lists it.
 

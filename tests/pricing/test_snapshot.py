@@ -31,10 +31,10 @@ MILLION = 1_000_000
 def _fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # calc_price reads genai-prices' process-wide snapshot: make sure it is the bundled one.
     monkeypatch.setattr(data_snapshot, "_custom_snapshot", None)
-    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of):
+    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of, snapshot_model):
         cached.cache_clear()
     yield
-    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of):
+    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of, snapshot_model):
         cached.cache_clear()
 
 
