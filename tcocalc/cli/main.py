@@ -212,8 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_COMMANDS: list[str] = ["tcocalc.cli.export", "tcocalc.cli.pricing", "tcocalc.cli.analyze"]
-"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
+EXTRA_COMMANDS: list[str] = [
+    "tcocalc.cli.export",
+    "tcocalc.cli.pricing",
+    "tcocalc.cli.analyze",
+    "tcocalc.cli.evidence",
+]
+"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze,
+tokens and import)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
