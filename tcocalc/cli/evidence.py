@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -76,12 +75,17 @@ def register_cli(subparsers: Any) -> None:
         "import", help="read a traffic export or an eval set into a scenario"
     )
     kinds = imp.add_subparsers(dest="kind", required=True)
-    for module_name in IMPORTERS:
-        importlib.import_module(module_name).register_import(kinds)
-
-
-IMPORTERS: list[str] = []
-"""Modules whose ``register_import(subparsers)`` adds an ``import`` kind (traffic, eval)."""
+    p = kinds.add_parser(
+        "eval",
+        help="accuracy per strategy and category with intervals, from an eval set",
+        description=(
+            "Rows (example_id, label, prompting, fine_tuning[, category]) or counts "
+            "(strategy, correct, total[, category]), CSV or JSON Lines."
+        ),
+    )
+    p.add_argument("file", help="eval set (CSV or JSON Lines)")
+    _scenario_options(p)
+    p.set_defaults(handler=cmd_import_eval)
 
 
 # --- shared output -------------------------------------------------------------------------------
@@ -233,3 +237,17 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         )
     lines += [f"warning: {w}" for w in c.warnings]
     return finish(args, summary, lines, changes, ranges, scenario)
+
+
+# --- import eval ---------------------------------------------------------------------------------
+
+
+def cmd_import_eval(args: argparse.Namespace) -> int:
+    from tcocalc.evidence.evals import MAX_EVAL_BYTES, read_eval
+
+    scenario, _ = load_target(args)
+    raw, name = read_file(args.file, MAX_EVAL_BYTES)
+    e = read_eval(raw, name)
+    lines = [f"{name}: {e.examples:,} examples ({e.layout})", *_table(e.table()), "", e.verdict()]
+    lines += [f"warning: {w}" for w in e.warnings]
+    return finish(args, e.summary(), lines, e.changes(), e.ranges(), scenario)

@@ -51,3 +51,29 @@ def test_tokens_bad_prompt_exits_1_with_every_problem(tmp_path, capsys):
     assert len(err) == 2
     assert err[0].endswith("prompt.txt:1:8: placeholder: {text} appears again; mark one spot")
     assert err[1].endswith('prompt.txt:2:1: example: give the example a category="..."')
+
+
+def test_import_eval_writes_accuracies_and_prints_ranges(tmp_path, capsys):
+    rows = ["example_id,label,prompting,fine_tuning"]
+    rows += [f"{i},a,{'b' if i < 12 else 'a'},{'b' if i < 8 else 'a'}" for i in range(100)]
+    path = tmp_path / "eval.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    code = main(["import", "eval", str(path), "--scenario", str(DEFAULT_SCENARIO),
+                 "--out", str(out), "--pricing", str(FIXTURE_PRICING)])  # fmt: skip
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "With 100 examples a 4.0-point gap (fine-tuning ahead) is within noise" in text
+    assert "--range p_accuracy=" in text  # in %, as tcocalc analyze reads it
+    s = load_scenario(out)
+    assert (s.prompting.accuracy, s.fine_tuning.accuracy) == (0.88, 0.92)
+
+
+def test_import_eval_bad_file_changes_nothing(tmp_path, capsys):
+    path = tmp_path / "eval.csv"
+    path.write_text("label,prompting\na,a\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert main(["import", "eval", str(path), "--scenario", str(DEFAULT_SCENARIO),
+                 "--out", str(out)]) == 1  # fmt: skip
+    assert "fine_tuning: missing column" in capsys.readouterr().err
+    assert not out.exists()
