@@ -87,6 +87,26 @@ def register_cli(subparsers: Any) -> None:
     _scenario_options(p)
     p.set_defaults(handler=cmd_import_eval)
 
+    from tcocalc.evidence.layouts import LAYOUTS
+
+    p = kinds.add_parser(
+        "traffic",
+        help="monthly calls, growth, peak, tokens and categories from a usage export",
+        description="A usage export or gateway log, CSV (streamed) or JSON Lines. Layouts: "
+        + "; ".join(f"{k}: {v.title}" for k, v in LAYOUTS.items()),
+    )
+    p.add_argument("file", help="usage export (CSV or JSON Lines)")
+    p.add_argument(
+        "--layout", choices=list(LAYOUTS), help="the export's layout (default: detected)"
+    )
+    p.add_argument(
+        "--map", action="append", default=[], metavar="FIELD=COLUMN", type=_mapping,
+        help="read FIELD (timestamp, calls, input_tokens, output_tokens, cached_tokens, model, "
+        "category) from COLUMN",
+    )  # fmt: skip
+    _scenario_options(p)
+    p.set_defaults(handler=cmd_import_traffic)
+
 
 # --- shared output -------------------------------------------------------------------------------
 
@@ -251,3 +271,63 @@ def cmd_import_eval(args: argparse.Namespace) -> int:
     lines = [f"{name}: {e.examples:,} examples ({e.layout})", *_table(e.table()), "", e.verdict()]
     lines += [f"warning: {w}" for w in e.warnings]
     return finish(args, e.summary(), lines, e.changes(), e.ranges(), scenario)
+
+
+# --- import traffic ------------------------------------------------------------------------------
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    key, sep, column = text.partition("=")
+    if not sep or not key.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FIELD=COLUMN")
+    return key.strip(), column.strip()
+
+
+def cmd_import_traffic(args: argparse.Namespace) -> int:
+    from tcocalc.evidence.traffic import read_traffic
+
+    scenario, _ = load_target(args)
+    path = Path(args.file)
+    name = display_name(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            t = read_traffic(
+                stream, name, size=size, layout=args.layout, mapping=dict(args.map) or None
+            )
+    except OSError as exc:
+        from tcocalc.evidence.changes import EvidenceError
+        from tcocalc.inputs.loader import Problem
+
+        raise EvidenceError([Problem(name, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    lines = [
+        f"{name}: {t.rows:,} rows ({t.layout} layout), {t.calls:,.0f} calls, {t.first} to {t.last}",
+        "",
+        "month     calls in log  covered  full-month calls",
+    ]
+    lines += [
+        f"{m.month}  {m.calls:>12,.0f}  {m.coverage:>6.0%}  {m.full_month_calls:>16,.0f}"
+        for m in t.months
+    ]
+    f = t.fit
+    if f is not None and f.slope_se is not None and f.growth_range_pct is not None:
+        lo, hi = f.growth_range_pct
+        lines.append(
+            f"Growth {f.growth_pct:+.2f} %/month (95 %: {lo:+.2f} to {hi:+.2f}; standard error of "
+            f"the log slope {f.slope_se:.4f}) over {f.months} months"
+        )
+    if t.peak_to_average is not None:
+        lines.append(f"Peak-to-average {t.peak_to_average:.2f} (P99 hour / the month's mean hour)")
+    for k, v in t.tokens.items():
+        p90 = "" if v.p90 is None else f", P90 {v.p90:,.0f}"
+        lines.append(f"{k.replace('_', ' ')} per call: mean {v.mean:,.1f}{p90}")
+    if t.category_shares:
+        top = ", ".join(f"{c or '(none)'} {v:.1%}" for c, v in list(t.category_shares.items())[:8])
+        lines.append(f"Categories ({len(t.category_shares)}): {top}")
+        if t.new_categories_per_year is not None:
+            lines.append(
+                f"New categories: {t.new_categories} after the first month, "
+                f"{t.new_categories_per_year:.1f} a year"
+            )
+    lines += [f"warning: {w}" for w in t.warnings]
+    return finish(args, t.summary(), lines, t.changes(), t.ranges(), scenario)

@@ -324,7 +324,15 @@ def timestamps_us(
         return pc.cast(col, pa.timestamp("us")).cast(pa.int64()).to_numpy(zero_copy_only=False)
     if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
         col = pc.cast(col, pa.string())
-    text = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
+    text = pc.cast(col, pa.string())
+    for target in (pa.timestamp("us"), pa.timestamp("us", tz="UTC")):
+        try:  # one pass when every value has the same shape (the usual export)
+            parsed = pc.cast(text, target)
+            if parsed.null_count == 0:
+                return pc.cast(parsed, pa.int64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    text = pc.utf8_trim_whitespace(text)
     iso = pc.match_substring_regex(text, _ISO)
     epoch = pc.match_substring_regex(text, _EPOCH)
     bad = _bad_rows(pc.or_(iso, epoch))

@@ -77,3 +77,27 @@ def test_import_eval_bad_file_changes_nothing(tmp_path, capsys):
                  "--out", str(out)]) == 1  # fmt: skip
     assert "fine_tuning: missing column" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_import_traffic_writes_the_workload(tmp_path, capsys):
+    from tests.evidence_support import synthetic_log, to_csv
+
+    path = tmp_path / "log.csv"
+    path.write_bytes(to_csv(synthetic_log(months=3, calls_month1=20_000, growth_pct=5.0)))
+    out = tmp_path / "out.yaml"
+    code = main(["import", "traffic", str(path), "--scenario", str(DEFAULT_SCENARIO),
+                 "--out", str(out), "--json"])  # fmt: skip
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["layout"] == "generic" and len(data["months"]) == 3
+    assert data["analyze_arguments"].startswith("--range monthly_calls=")
+    s = load_scenario(out)
+    assert s.workload.monthly_calls == data["changes"][0]["value"]
+    assert 3 <= s.workload.monthly_growth_pct <= 7
+
+
+def test_import_traffic_bad_map_is_a_located_error(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_text("when,x\n2026-01-01,1\n", encoding="utf-8")
+    assert main(["import", "traffic", str(path), "--map", "timestamp=whn"]) == 1
+    assert "--map: the file has no column 'whn'; closest: when" in capsys.readouterr().err
