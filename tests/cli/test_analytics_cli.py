@@ -123,3 +123,22 @@ def test_analyze_invalid_values_exit_1(tmp_path, capsys):
 def test_analyze_is_listed_in_help(capsys):
     assert main(["--help"]) == 0
     assert "analyze" in capsys.readouterr().out
+
+
+def test_analyze_json_reports_the_value_of_information(capsys, tmp_path):
+    from tcocalc.inputs.loader import dump_scenario, load_scenario
+    from tests.conftest import updated
+
+    # Plain dollars (no engineering) and volume from 10k to 1M a month: the article's fine-tune
+    # pays back in month 7 at 100k, so which strategy wins depends on the volume.
+    s = updated(load_scenario(DEFAULT_SCENARIO), {"accounting.include_engineering": False})
+    path = tmp_path / "s.yaml"
+    path.write_text(dump_scenario(s), encoding="utf-8")
+    code = main(["analyze", str(path), "--pricing", str(FIXTURE_PRICING), "--monte-carlo",
+                 "2000", "--json", "--no-default-ranges",
+                 "--range", "monthly_calls=10000,100000,1000000"])  # fmt: skip
+    assert code == 0
+    voi = json.loads(capsys.readouterr().out)["value_of_information"]
+    assert voi["evpi_usd"] >= voi["evppi_usd"]["monthly_calls"] > 0
+    assert set(voi["evppi_usd"]) == {"monthly_calls"}
+    assert voi["sentence"]
