@@ -33,7 +33,8 @@ def test_analyze_json(capsys):
     code = main([*BASE, "--tornado", "--map", "--points", "8", "--monte-carlo", "300", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"scenario", "horizon_months", "currency", "tornado", "map", "monte_carlo"}
+    assert set(data) == {"scenario", "horizon_months", "currency", "tornado", "map", "monte_carlo",
+                         "value_of_information"}  # fmt: skip
     t = data["tornado"]
     assert t["verdict"] == "prompting" and t["base_difference_usd"] == pytest.approx(13246.67)
     assert t["rows"][0]["driver"] == "engineer_usd_per_hour"
