@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from tcocalc import analytics as A
-from tcocalc.model.engine import STRATEGY_LABELS
+from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import analytics_charts as charts
@@ -267,6 +267,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
             theme=None,
             key="an.chart.importance",
         )
+    value_of_information_section(mc, show_hybrid)
     left, right = st.columns(2)
     with left:
         st.download_button(
@@ -286,6 +287,32 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
             key="an.download.percentiles",
             on_click="ignore",
         )
+
+
+def value_of_information_section(mc: A.MonteCarlo, show_hybrid: bool) -> None:
+    """What knowing each uncertain input before deciding is worth (EVPI, EVPPI)."""
+    strategies = STRATEGIES if show_hybrid else STRATEGIES[:2]
+    v = A.value_of_information(mc, strategies)
+    st.markdown("**What is worth measuring**")
+    st.caption(
+        v.sentence().replace("$", "\\$"),
+        help="Expected saving, over the horizon, from knowing an input's true value before "
+        "choosing the strategy (EVPPI; perfect information about everything: EVPI), estimated "
+        "from the draws by regression on each input (tcocalc.analytics.value_of_information).",
+    )
+    if v.evpi_usd > 0:
+        rows = [
+            {
+                "Input": r["input"],
+                "Worth knowing (USD)": r["evppi_usd"],
+                "Share of perfect information": r["share_of_evpi"],
+            }
+            for r in v.rows()
+        ]
+        st.dataframe(rows, hide_index=True, column_config={
+            "Worth knowing (USD)": st.column_config.NumberColumn(format="dollar"),
+            "Share of perfect information": st.column_config.NumberColumn(format="percent"),
+        })  # fmt: skip
 
 
 def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:

@@ -25,6 +25,10 @@ PLUGGABLE: dict[str, tuple[str, str]] = {
     ),
     "Pricing": ("tcocalc_app.pricing", "The prices in use, where they come from and how old."),
     "Export": ("tcocalc_app.export", "Slides, images and spreadsheets of this scenario."),
+    "Evidence": (
+        "tcocalc_app.evidence",
+        "Your prompt, traffic export and eval set turned into the scenario's inputs.",
+    ),
 }
 
 

@@ -20,8 +20,9 @@ def synthetic_log(
 ) -> pa.Table:
     """One row per call: Poisson calls per hour at ``calls_month1 x (1 + g)^(t / month)``, shaped by
     a daily sine whose peak is ``peak_ratio`` x the mean; input tokens ~ 1,000 + lognormal;
-    output tokens 20-30. A category ``new<k>`` starts in each month of ``new_category_months``
-    (1-based) and takes an equal share from then on."""
+    output tokens 20-30 (``peak_ratio`` at most 2: the sine cannot go below 0). A category
+    ``new<k>`` starts in each month of ``new_category_months`` (1-based) and takes an equal share
+    from then on."""
     rng = np.random.default_rng(seed)
     end = (np.datetime64("2026-01", "M") + months).astype("datetime64[h]")
     hours = np.arange(START, end)

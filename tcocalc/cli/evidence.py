@@ -242,7 +242,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             f"({c.tokens_per_category:,.0f} per category)"
         )
         for e in c.categories:
-            lines.append(f"    {e.category:<22} {e.examples:>3} examples {e.tokens:>8,} tokens")
+            lines.append(f"    {e.category:<22} {e.examples:>3} example(s) {e.tokens:>8,} tokens")
     total = c.input_tokens_per_call(fallback)
     if entry is not None and total is not None:
         out_tokens = scenario.prompting.output_tokens_per_call if scenario is not None else 0.0

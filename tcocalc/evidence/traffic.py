@@ -258,10 +258,11 @@ class TrafficSummary:
 
 
 class _Counting(io.RawIOBase):
-    """A file wrapper that reports how far it has been read (for a progress bar)."""
+    """A file wrapper that counts the bytes read (pyarrow reads on its own threads; the progress
+    is reported from the caller's thread, between batches)."""
 
-    def __init__(self, inner: IO[bytes], size: int, progress: Callable[[float], None]) -> None:
-        self.inner, self.size, self.progress, self.done = inner, max(1, size), progress, 0
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner, self.done = inner, 0
 
     def readable(self) -> bool:
         return True
@@ -271,7 +272,6 @@ class _Counting(io.RawIOBase):
         n = len(data)
         b[:n] = data
         self.done += n
-        self.progress(min(1.0, self.done / self.size))
         return n
 
 
@@ -322,8 +322,8 @@ def read_traffic(
     extras = [c for c in extras if c != cols.found.get("input_tokens")]
     needed = list(dict.fromkeys([*cols.found.values(), *extras]))
     if fmt == "csv":
-        raw: Any = _Counting(stream, total, progress) if progress else stream
-        batches = T.csv_batches(raw, needed, name, BATCH_BYTES)
+        counter = _Counting(stream)
+        batches = T.csv_batches(counter, needed, name, BATCH_BYTES)
     problems = T.Problems(name)
     parts: list[pa.Table] = []
     values: dict[str, list[pa.Table]] = {"input_tokens": [], "output_tokens": []}
@@ -336,6 +336,8 @@ def read_traffic(
         parts.append(reduced)
         for k, v in counts.items():
             values[k].append(v)
+        if progress and fmt == "csv" and total:
+            progress(min(1.0, counter.done / total))
     if rows == 0:
         problems.add(first_line, 1, "", "no rows after the header")
     problems.raise_if_any()
