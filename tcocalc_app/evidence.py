@@ -25,7 +25,7 @@ from tcocalc.evidence.changes import (
     ranges_table,
 )
 from tcocalc.evidence.evals import MAX_EVAL_BYTES, read_eval
-from tcocalc.evidence.tokens import MAX_PROMPT_CHARS, cost_per_call_usd, count_prompt
+from tcocalc.evidence.tokens import MAX_PROMPT_CHARS, cost_of_one_call_usd, count_prompt
 from tcocalc.evidence.traffic import read_traffic
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
@@ -150,9 +150,7 @@ def prompt_section(scenario: Scenario, catalog: Catalog) -> None:
     cols[2].metric("Input per call", f"{total:,.0f} tokens")
     if prices is not None:
         out_tokens = scenario.prompting.output_tokens_per_call
-        usd = cost_per_call_usd(
-            total, out_tokens, prices.usd_per_1m_input_tokens, prices.usd_per_1m_output_tokens
-        )
+        usd = cost_of_one_call_usd(prices, total, out_tokens)
         cols[3].metric("One call", f"${usd:.5f}", help=f"{total:,.0f} in + {out_tokens:,.0f} "
                        f"out tokens at {model_id}'s list prices.")  # fmt: skip
     st.caption(f"{model_id}: {c.tokenizer.label}")
@@ -225,7 +223,7 @@ def eval_section(scenario: Scenario) -> None:
     st.subheader("Read the eval set")
     st.caption(
         "Rows of example_id, label, prompting, fine_tuning (and category), or counts of "
-        f"strategy, correct, total. Up to {MAX_EVAL_BYTES // 1_000_000} MB."
+        f"strategy, correct, total. Up to {MAX_EVAL_BYTES:,} bytes."
     )
     up = st.file_uploader("Eval set", type=["csv", "jsonl", "json"], key="ev.eval")
     if up is None:

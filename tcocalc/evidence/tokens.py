@@ -40,6 +40,7 @@ from typing import Literal
 from tcocalc.evidence.changes import Change, EvidenceError, Range
 from tcocalc.inputs.loader import Problem
 from tcocalc.model.scenario import Prompting
+from tcocalc.pricing.catalog import LlmModel
 
 Encoding = Literal["o200k_base", "cl100k_base"]
 MAX_PROMPT_CHARS = 400_000
@@ -415,3 +416,10 @@ def cost_per_call_usd(
     0.0005
     """
     return (input_tokens * usd_per_1m_input_tokens + output_tokens * usd_per_1m_output_tokens) / 1e6
+
+
+def cost_of_one_call_usd(model: LlmModel, input_tokens: float, output_tokens: float) -> float:
+    """:func:`cost_per_call_usd` at a catalog model's list prices."""
+    return cost_per_call_usd(
+        input_tokens, output_tokens, model.usd_per_1m_input_tokens, model.usd_per_1m_output_tokens
+    )
