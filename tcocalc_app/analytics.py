@@ -302,18 +302,17 @@ def value_of_information_section(mc: A.MonteCarlo, show_hybrid: bool) -> None:
         "from the draws by regression on each input (tcocalc.analytics.value_of_information).",
     )
     if v.evpi_usd > 0:
-        rows = [
-            {
-                "Input": r["input"],
-                "Worth knowing (USD)": r["evppi_usd"],
-                "Share of perfect information": r["share_of_evpi"],
-            }
-            for r in v.rows()
-        ]
-        st.dataframe(rows, hide_index=True, column_config={
-            "Worth knowing (USD)": st.column_config.NumberColumn(format="dollar"),
-            "Share of perfect information": st.column_config.NumberColumn(format="percent"),
-        })  # fmt: skip
+        # A static table: the ranges editor stays the last data frame of the tab.
+        st.table(
+            [
+                {
+                    "Input": r["input"],
+                    "Worth knowing": A.format_usd(v.evppi_usd[str(r["driver"])]),
+                    "Share of perfect information": f"{r['share_of_evpi']:.0%}",
+                }
+                for r in v.rows()
+            ]
+        )
 
 
 def _odds(mc: A.MonteCarlo, show_hybrid: bool) -> None:
