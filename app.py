@@ -16,7 +16,7 @@ from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError
 from tcocalc.model.projection import project
 from tcocalc.present import labels
-from tcocalc_app import data, headline, inputs, look, overview, state, tabs
+from tcocalc_app import data, headline, inputs, look, overview, safe, state, tabs
 
 print_view = look.is_print_view()
 st.set_page_config(
@@ -31,7 +31,7 @@ look.css(print_view)
 try:
     catalog, catalog_key = data.catalog()
 except InputFileError as exc:
-    st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
+    st.error("The pricing files have errors; fix them and reload:\n\n" + safe.lines(exc.problems))
     st.stop()
 ctx = state.context(catalog, catalog_key)
 state.init(ctx)
@@ -42,9 +42,8 @@ try:
     base = state.base_scenario(ctx)
 except InputFileError as exc:
     st.error(
-        "This scenario file has errors; pick another one or fix the file:\n\n```\n"
-        + str(exc)
-        + "\n```"
+        "This scenario file has errors; pick another one or fix the file:\n\n"
+        + safe.lines(exc.problems)
     )
     st.stop()
 values = state.values(ctx, base)

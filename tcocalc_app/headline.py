@@ -14,11 +14,12 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.model.projection import Result
 from tcocalc.present import labels, summary
+from tcocalc_app import safe
 
 
 def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) -> None:
     """The scenario's name and the live verdict as the first line under it."""
-    st.title(str(values["name"]))
+    st.title(safe.text(values["name"]))
     text = summary.verdict(result)
     if show_hybrid:
         text += " " + summary.hybrid_verdict(result)
@@ -57,13 +58,12 @@ def notes(
                 expanded=expanded,
             ),
         ):
-            # As text: warnings quote model names and link values, which are not ours to format.
-            for w in warnings:
-                st.text(f"• {w}")
+            # Warnings quote model names and link values: shown as typed (tcocalc_app.safe).
+            if warnings:
+                st.markdown(safe.lines(warnings))
             if link_warnings:
                 st.caption("Some parts of the link were not used:")
-                for w in link_warnings:
-                    st.text(f"• {w}")
+                st.markdown(safe.lines(link_warnings))
 
 
 def stale(attentions: Sequence[labels.Attention]) -> None:

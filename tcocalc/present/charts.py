@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS, Strategy
 from tcocalc.model.projection import Result
 from tcocalc.present import style
+from tcocalc.present.inert import plotly_text
 from tcocalc.present.summary import timeline, usd
 
 Spec = dict[str, Any]
@@ -157,10 +158,12 @@ def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
     fonts and colours of :mod:`tcocalc.present.style`, legend under the plot; ``extra`` keys are added.
 
     The subtitle wraps at its `` · `` separators so that a phone shows all of it; the top margin
-    grows by a line for each extra line."""
+    grows by a line for each extra line. Both texts are shown as typed (they carry the scenario's
+    name): no plotly tags act in them.
+    """
     lines = subtitle_lines(subtitle)
     more_px = SUBTITLE_LINE_PX * (len(lines) - 1)
-    sub = "<br>".join(lines)
+    title, sub = plotly_text(title), "<br>".join(plotly_text(line) for line in lines)
     return {
         "template": style.plotly_template("light"),
         "height": PAGE_HEIGHT_PX,
