@@ -24,6 +24,7 @@ from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import analytics_charts as charts
+from tcocalc.present import methods
 from tcocalc.present.charts import plotly_config, slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import look, safe
@@ -135,10 +136,13 @@ def flips_section(result: Result, basis: A.Basis, key: str) -> None:
     )
     st.caption(
         "Bars: the difference at the horizon with the input lower (light) or higher (dark). A bar "
-        "that crosses the dashed line changes which strategy is cheaper (⇄). *Flips when* is the "
-        "input's switching value: how far it must move, alone, to change the verdict."
+        "that crosses the dashed \\$0 line changes which strategy is cheaper (⇄); the axis spans "
+        "the bars, so the line shows only when one reaches it. *Flips when*: the input's "
+        + methods.SWITCHING_LINE[0].lower()
+        + methods.SWITCHING_LINE[1:]
     )
-    look.frame(t.display_rows(), hide_index=True)
+    # A static table: its seven columns wrap instead of scrolling sideways with cut headers.
+    st.table(t.display_rows())
     if t.unchanged:
         st.caption(
             "Not in the tornado: "
@@ -214,6 +218,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
         "Give each uncertain input a low, a likely and a high value; every draw picks one value "
         "per input (independently) and projects the whole scenario. Accuracy is in %."
     )
+    st.caption(methods.PERT_LINE)
     table, controls = st.columns([3, 1])
     with controls:
         draws = st.number_input(
@@ -253,6 +258,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
         key="an.chart.fan",
         config=plotly_config(result, "monte-carlo-fan"),
     )
+    st.caption(methods.BAND_LINE)
     look.chart(
         charts.breakeven_histogram(mc, name, show_hybrid),
         key="an.chart.breakeven_months",
@@ -264,6 +270,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
             key="an.chart.importance",
             config=plotly_config(result, "uncertainty-drivers"),
         )
+        st.caption(methods.RANK_LINE)
     value_of_information_section(mc, show_hybrid)
     left, right = st.columns(2)
     with left:

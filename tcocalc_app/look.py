@@ -77,15 +77,6 @@ def is_print_view() -> bool:
     return st.query_params.get(PRINT_PARAM) == "1"
 
 
-def frame(data: Any, **kwargs: Any) -> None:
-    """A table: scrollable on screen (``st.dataframe``), every row and column in the print view,
-    where a scrolling grid would print cut."""
-    if is_print_view():
-        st.table(data)
-    else:
-        st.dataframe(data, **kwargs)
-
-
 def print_link() -> None:
     """A button that opens this page's print view (same inputs, from the link) in a new tab."""
     params = {**st.query_params.to_dict(), PRINT_PARAM: "1"}

@@ -153,6 +153,22 @@ def subtitle_lines(subtitle: str, width: int = SUBTITLE_LINE_CHARS) -> list[str]
     return lines or [""]
 
 
+def wrap_words(text: str, width: int = SUBTITLE_LINE_CHARS) -> str:
+    """``text`` broken at spaces into ``<br>``-separated lines of at most ``width`` characters, for
+    axis titles (plotly does not wrap; a long one is cut at the chart's edge).
+
+    >>> wrap_words("Recurring new categories per year, categories/year", 36)
+    'Recurring new categories per year,<br>categories/year'
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
     """The layout every chart of tcocalc shares (page, analysis, images): title with subtitle,
     fonts and colours of :mod:`tcocalc.present.style`, legend under the plot; ``extra`` keys are added.
