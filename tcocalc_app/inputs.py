@@ -33,7 +33,9 @@ SERVING_LABELS = {
     "serverless_lora": "Serverless LoRA",
     "dedicated": "Dedicated GPUs",
 }
-METHOD_LABELS = {"lora": "LoRA adapter", "full": "Full fine-tune"}
+METHOD_LABELS = {"lora": "LoRA adapter", "qlora": "QLoRA (4-bit base)", "full": "Full fine-tune"}
+PRECISION_LABELS = {"bf16": "BF16", "fp8": "FP8"}
+SERVING_BASE = "(the serving base model)"
 
 
 # --- Widget helpers ---------------------------------------------------------------------------
@@ -286,17 +288,32 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             **_models(catalog, "ft_model", True),
         )
     else:
+        _base_model(v, catalog)
         pick(v, "ft.gpu", "GPU offer (USD per GPU-hour · as of)", **_gpus(catalog))
         number(v, "ft.gpus", "GPUs used at once (count)", 1)
-        number(
+        choice(v, "ft.method", "Method", METHOD_LABELS)
+        choice(v, "ft.precision", "Precision of the matmuls", PRECISION_LABELS)
+        number(v, "ft.seq_len", "Sequence length (tokens)", 512)
+        k = _prime("ft.offload", bool(v["ft.offload"]))
+        v["ft.offload"] = st.checkbox(
+            "Offload the optimizer state to CPU memory", key=k, help=_help("ft.offload")
+        )
+        optional_number(
             v,
             "ft.tokens_per_s",
             "Training throughput (tokens/second/GPU)",
-            100,
-            fmt="%g",
-            help_extra="Measure it on your own model; the starting value is only a placeholder.",
+            "Derive the throughput from the model, method and GPU",
+            placeholder=2_500.0,
+            step=100,
         )
-        choice(v, "ft.method", "Method", METHOD_LABELS)
+        optional_number(
+            v,
+            "ft.mfu",
+            "Model FLOPs utilisation (fraction of peak)",
+            "Use the calibrated utilisation for the method and GPUs",
+            placeholder=0.4,
+            step=0.05,
+        )
     number(v, "ft.epochs", "Epochs (passes over the data)", 1, fmt="%g", min_value=0.1)
     number(v, "ft.experiments", "Runs paid for the first model (× one run)", 0.5, fmt="%g")
 
@@ -330,6 +347,8 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     st.markdown("**Data**")
     number(v, "ft.examples", "Training examples (count)", 1000)
     number(v, "ft.tokens_per_example", "Tokens per example (tokens)", 10, fmt="%g", min_value=1)
+    slider(v, "ft.val_share", "Held out for validation (% of examples)", 0.01, fmt="percent")
+    number(v, "ft.evals", "Evaluation passes per training run (count)", 1)
     number(v, "ft.examples_per_cat", "Examples per new category (count)", 50)
     pick(v, "ft.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
 
@@ -340,6 +359,49 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
     number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+
+
+def _base_model(v: Values, catalog: Catalog) -> None:
+    """The open-weights model trained on own GPUs; empty means the serverless LoRA base."""
+    models = _models(catalog, "lora_model")
+    current = v["ft.base_model"] or ""
+    options = ["", *models["options"]]
+    if current not in options:
+        options.append(str(current))
+    k = _prime("ft.base_model", current)
+    chosen = st.selectbox(
+        "Model trained (parameters set FLOPs and memory)",
+        options,
+        format_func=lambda m: SERVING_BASE if not m else models["format_func"](m),
+        key=k,
+        help=_help("ft.base_model"),
+    )
+    v["ft.base_model"] = chosen or None
+    if chosen:
+        st.caption(summary.model_details(chosen, catalog))
+
+
+def optional_number(
+    v: Values, key: str, label: str, auto_label: str, *, placeholder: float, step: float
+) -> None:
+    """A number the page derives unless the user unticks ``auto_label`` and enters one."""
+    auto_key = f"{wkey(key)}#auto"
+    if auto_key not in st.session_state:
+        st.session_state[auto_key] = v[key] is None
+    auto = st.checkbox(auto_label, key=auto_key, help=_help(key))
+    low, high = query.FIELDS[key].bounds
+    k = _prime(key, placeholder if v[key] is None else float(v[key]))  # type: ignore[arg-type]
+    value = st.number_input(
+        label,
+        min_value=low,
+        max_value=high,
+        step=float(step),
+        format="%g",
+        key=k,
+        disabled=auto,
+        help=_help(key, "Untick the box above to enter a measured value."),
+    )
+    v[key] = None if auto else float(value)
 
 
 AUTO_SHARE = "in.hy.share#auto"

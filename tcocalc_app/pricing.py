@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from tcocalc.export.assumptions import training_derivation
 from tcocalc.inputs import editor as ed
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
 from tcocalc.inputs.store import (
@@ -103,6 +104,7 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     _end_of_availability(result)
     _status(state)
     _table(scenario, catalog, state)
+    _training(scenario, catalog)
     st.divider()
     _editor(state)
 
@@ -114,6 +116,22 @@ def _end_of_availability(result: Result) -> None:
             "month (re-training the tuned model, re-testing the prompt).",
             icon="⚠️",
         )
+
+
+def _training(scenario: Scenario, catalog: Catalog) -> None:
+    """How own-GPU training time and cost follow from the model, method and GPUs."""
+    rows = training_derivation(scenario, catalog)
+    if not rows:
+        return
+    st.markdown("**Training on own GPUs: how the figures are derived**")
+    st.dataframe(
+        [
+            {"quantity": r.quantity, "value": f"{r.value:,.4g}", "unit": r.unit, "how": r.how}
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _status(state: CatalogState) -> None:

@@ -61,7 +61,11 @@ from tcocalc.model.scenario import (
 if TYPE_CHECKING:
     from tcocalc.pricing.catalog import Catalog
 
-Kind = Literal["number", "integer", "boolean", "text", "date", "choice", "ref", "events", "share"]
+Kind = Literal[
+    "number", "integer", "boolean", "text", "date", "choice", "ref", "events", "share", "optional"
+]
+"""``share`` and ``optional``: a number that may be left empty (None, written ``auto``) for a
+derived value; ``ref`` of an optional field: an id, or None (written as an empty value)."""
 Ref = Literal["model", "ft_model", "lora_model", "gpu", "labeling"]
 Events = tuple[tuple[int, int], ...]
 """Category events as ``((month, new_categories), ...)``, in the scenario's order."""
@@ -169,10 +173,27 @@ FIELDS: dict[str, QueryField] = {
         # Fine-tuning: training
         _f(TRAINING_KEY, (*_TR, "kind"), ProviderTraining, "choice"),
         _f("ft.model", (*_TR, "model"), ProviderTraining, "ref", "ft_model", _API),
+        _f("ft.base_model", (*_TR, "base_model"), SelfHostedTraining, "ref", "lora_model", _SELF),
         _f("ft.gpu", (*_TR, "gpu"), SelfHostedTraining, "ref", "gpu", _SELF),
         _f("ft.gpus", (*_TR, "gpu_count"), SelfHostedTraining, "integer", when=_SELF),
-        _f("ft.tokens_per_s", (*_TR, "tokens_per_second_per_gpu"), SelfHostedTraining, when=_SELF),
+        _f(
+            "ft.tokens_per_s",
+            (*_TR, "tokens_per_second_per_gpu"),
+            SelfHostedTraining,
+            "optional",
+            when=_SELF,
+        ),
         _f("ft.method", (*_TR, "method"), SelfHostedTraining, "choice", when=_SELF),
+        _f("ft.precision", (*_TR, "precision"), SelfHostedTraining, "choice", when=_SELF),
+        _f("ft.mfu", (*_TR, "model_flops_utilization"), SelfHostedTraining, "optional", when=_SELF),
+        _f("ft.offload", (*_TR, "cpu_offload"), SelfHostedTraining, "boolean", when=_SELF),
+        _f(
+            "ft.seq_len",
+            (*_TR, "sequence_length_tokens"),
+            SelfHostedTraining,
+            "integer",
+            when=_SELF,
+        ),
         _f("ft.epochs", (*_TR, "epochs"), ProviderTraining),
         _f("ft.experiments", (*_TR, "experiment_multiplier"), ProviderTraining),
         # Fine-tuning: serving
@@ -191,6 +212,8 @@ FIELDS: dict[str, QueryField] = {
         # Fine-tuning: data, calls, people
         _f("ft.examples", (*_FT, "training_examples"), FineTuning, "integer"),
         _f("ft.tokens_per_example", (*_FT, "tokens_per_example"), FineTuning),
+        _f("ft.val_share", (*_FT, "validation_share"), FineTuning),
+        _f("ft.evals", (*_FT, "evaluations_per_run"), FineTuning, "integer"),
         _f("ft.labeling", (*_FT, "labeling"), FineTuning, "ref", "labeling"),
         _f("ft.examples_per_cat", (*_FT, "examples_per_new_category"), FineTuning, "integer"),
         _f("ft.in_tokens", (*_FT, "input_tokens_per_call"), FineTuning),
@@ -235,7 +258,6 @@ CALL_STEPS: tuple[float, ...] = (
 
 PLACEHOLDERS: dict[str, float] = {
     # Shown only when the user switches to own GPUs; the page labels them as values to check.
-    "ft.tokens_per_s": 2_500.0,  # LoRA on an 8B model, one H100: a few thousand tokens/s
     "ft.calls_per_s": 10.0,  # short classification calls on one small-model replica
 }
 """Starting values for required fields of a kind the scenario does not use."""
@@ -308,7 +330,7 @@ def _coerce(f: QueryField, raw: Any) -> Value:
         return float(raw)
     if f.kind == "integer":
         return int(raw)
-    if f.kind == "share":
+    if f.kind in ("share", "optional"):
         return None if raw is None else float(raw)
     return cast(Value, raw)
 
@@ -507,9 +529,11 @@ def format_value(key: str, value: Value) -> str:
     f = FIELDS[key]
     if f.kind == "boolean":
         return "1" if value else "0"
-    if f.kind == "share" and value is None:
+    if f.kind in ("share", "optional") and value is None:
         return "auto"
-    if f.kind in ("number", "share"):
+    if f.kind == "ref" and value is None:
+        return ""
+    if f.kind in ("number", "share", "optional"):
         return format_number(float(value))  # type: ignore[arg-type]
     if f.kind == "date":
         return value.isoformat()  # type: ignore[union-attr]
@@ -553,8 +577,10 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
             if raw != int(raw):
                 raise QueryValueError(f"{text!r} is not a whole number")
             raw = int(raw)
-    elif f.kind == "share":
+    elif f.kind in ("share", "optional"):
         raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
+    elif f.kind == "ref" and not text and not f.owner.model_fields[f.name].is_required():
+        return None
     elif f.kind == "boolean":
         raw = parse_bool(text)
     elif f.kind == "date":

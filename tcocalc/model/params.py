@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from tcocalc.model.costs import usd_per_training_token_on_gpus
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -24,6 +23,7 @@ from tcocalc.model.scenario import (
     Scenario,
     ServerlessLoraServing,
 )
+from tcocalc.model.training import plan_training, token_passes_per_run
 from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
 
 Num = float | npt.NDArray[np.float64]
@@ -66,6 +66,9 @@ class Params:
     f_usd_per_labeled_example: Num
     f_examples_per_new_category: Num
     f_epochs: Num
+    """Token passes of one run per labeled token: the epochs over the training share plus the
+    evaluation passes over the validation share at their cost (equal to the epochs when nothing
+    is held out for validation; :func:`tcocalc.model.training.token_passes_per_run`)."""
     f_usd_per_training_token: Num
     f_experiment_multiplier: Num
     # Fine-tuning: serving
@@ -255,8 +258,10 @@ def _tuned_on_provider(scenario: Scenario) -> bool:
 def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     """Look up every price the scenario refers to and flatten it into :class:`Params`.
 
-    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks, and
-    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices.
+    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks,
+    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices, and
+    :class:`~tcocalc.model.training.TrainingSetupError` for own-GPU training that cannot be derived
+    or does not fit in the GPUs' memory.
     """
     s = scenario
     p, f = s.prompting, s.fine_tuning
@@ -271,13 +276,14 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
                 f"model {f.training.model!r} has no fine-tuning prices in the catalog"
             )
         usd_per_training_token: float = t_model.fine_tuning.usd_per_1m_training_tokens / 1e6
-    else:
-        gpu = catalog.gpu_offer(f.training.gpu)
-        usd_per_training_token = float(
-            usd_per_training_token_on_gpus(
-                gpu.usd_per_gpu_hour, f.training.tokens_per_second_per_gpu
-            )
+        # Providers bill a validation token like a training token.
+        passes = token_passes_per_run(
+            1.0, f.training.epochs, f.validation_share, f.evaluations_per_run, 1.0
         )
+    else:
+        plan = plan_training(s, catalog)
+        usd_per_training_token = plan.usd_per_token_pass
+        passes = plan.passes_per_labeled_token
 
     f_in = f_out = hosting = replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
@@ -357,7 +363,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_tokens_per_example=f.tokens_per_example,
         f_usd_per_labeled_example=f_label,
         f_examples_per_new_category=float(f.examples_per_new_category),
-        f_epochs=f.training.epochs,
+        f_epochs=passes,
         f_usd_per_training_token=usd_per_training_token,
         f_experiment_multiplier=f.training.experiment_multiplier,
         f_input_tokens_per_call=f.input_tokens_per_call,

@@ -84,16 +84,50 @@ class ProviderTraining(_Frozen):
 
 
 class SelfHostedTraining(_Frozen):
-    """Fine-tuning an open-weights model on rented GPUs."""
+    """Fine-tuning an open-weights model on rented GPUs.
+
+    The throughput comes from the model's size, the method and the GPU (see
+    :mod:`tcocalc.model.training`) unless a measured one is given, which wins.
+    """
 
     kind: Literal["self_hosted"] = "self_hosted"
+    base_model: Ref | None = Field(
+        default=None,
+        description="Catalog id of the open-weights model trained (empty: the serverless LoRA "
+        "base model).",
+    )
     gpu: Ref = Field(description="Catalog id of the GPU offer used for training.")
     gpu_count: int = Field(default=1, ge=1, le=1_024, description="GPUs used at once (count).")
-    tokens_per_second_per_gpu: float = Field(
-        gt=0, le=1e6, description="Training throughput (tokens/second/GPU)."
+    tokens_per_second_per_gpu: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Measured training throughput (tokens/second/GPU); empty: derived from the "
+        "model, method and GPU.",
     )
-    method: Literal["lora", "full"] = Field(
-        default="lora", description="LoRA adapter or full fine-tune of every weight."
+    method: Literal["lora", "qlora", "full"] = Field(
+        default="lora",
+        description="LoRA adapter, QLoRA (LoRA on a 4-bit base) or full fine-tune of every weight.",
+    )
+    precision: Literal["bf16", "fp8"] = Field(
+        default="bf16", description="Number format of the training matmuls (FP8 needs H100/L40S)."
+    )
+    model_flops_utilization: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the GPU's peak FLOPS the run achieves (fraction 0-1); empty: the "
+        "calibrated figure for the method and GPUs.",
+    )
+    cpu_offload: bool = Field(
+        default=False,
+        description="Keep the optimizer state in CPU memory: less GPU memory, slower steps.",
+    )
+    sequence_length_tokens: int = Field(
+        default=2048,
+        ge=128,
+        le=1_000_000,
+        description="Tokens per training sequence; sets activation memory (tokens).",
     )
     epochs: float = Field(default=3, gt=0, le=100, description="Passes over the dataset (count).")
     experiment_multiplier: float = Field(
@@ -102,6 +136,12 @@ class SelfHostedTraining(_Frozen):
         le=100,
         description="Training runs paid for the first model, sweeps included (x one run).",
     )
+
+    @model_validator(mode="after")
+    def _fp8_not_with_qlora(self) -> SelfHostedTraining:
+        if self.precision == "fp8" and self.method == "qlora":
+            raise ValueError("QLoRA computes in BF16 on its 4-bit base: set precision to bf16")
+        return self
 
 
 class ProviderHostedServing(_Frozen):
@@ -142,6 +182,18 @@ class FineTuning(_Frozen):
     tokens_per_example: float = Field(
         gt=0, le=1_000_000, description="Tokens in one training example (tokens)."
     )
+    validation_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.5,
+        description="Share of the labeled examples held out for validation (fraction 0-0.5).",
+    )
+    evaluations_per_run: int = Field(
+        default=0,
+        ge=0,
+        le=1_000,
+        description="Passes over the validation set during one training run (count).",
+    )
     labeling: Ref = Field(description="Catalog id of the labeling method for training data.")
     examples_per_new_category: int = Field(
         default=200, ge=0, le=1_000_000, description="Examples labeled per new category (count)."
@@ -175,10 +227,11 @@ class FineTuning(_Frozen):
         if (
             isinstance(self.serving, ServerlessLoraServing)
             and isinstance(self.training, SelfHostedTraining)
-            and self.training.method != "lora"
+            and self.training.method == "full"
         ):
             raise ValueError(
-                "serverless LoRA serving needs a LoRA adapter: set training.method to 'lora'"
+                "serverless LoRA serving needs a LoRA adapter: set training.method to 'lora' or "
+                "'qlora'"
             )
         return self
 
