@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -22,6 +22,9 @@ from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
 from tcocalc_app.state import Context
+from tcocalc_app.widgets import choice, number, optional_number, pick, slider, wkey
+from tcocalc_app.widgets import field_help as _help
+from tcocalc_app.widgets import prime as _prime
 
 Values = dict[str, query.Value]
 
@@ -36,141 +39,6 @@ SERVING_LABELS = {
 METHOD_LABELS = {"lora": "LoRA adapter", "qlora": "QLoRA (4-bit base)", "full": "Full fine-tune"}
 PRECISION_LABELS = {"bf16": "BF16", "fp8": "FP8"}
 SERVING_BASE = "(the serving base model)"
-
-
-# --- Widget helpers ---------------------------------------------------------------------------
-
-
-def wkey(key: str) -> str:
-    """The widget key of a query key."""
-    return state.WIDGET_PREFIX + key
-
-
-def _prime(key: str, value: Any) -> str:
-    """Give the widget its value from ``values`` unless it already holds one."""
-    k = wkey(key)
-    if k not in st.session_state:
-        st.session_state[k] = value
-    return k
-
-
-def _help(key: str, extra: str = "") -> str:
-    text = query.FIELDS[key].description
-    return f"{text} {extra}".strip()
-
-
-def number(
-    v: Values,
-    key: str,
-    label: str,
-    step: float,
-    *,
-    fmt: str | None = None,
-    min_value: float | None = None,
-    help_extra: str = "",
-) -> None:
-    """A number input bounded by the field's own limits."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    low = low if min_value is None else min_value
-    if f.kind == "integer":
-        lo_i = None if low is None else int(low)
-        hi_i = None if high is None else int(high)
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=lo_i,
-            max_value=hi_i,
-            step=int(step),
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=None if low is None else float(low),
-            max_value=None if high is None else float(high),
-            step=float(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-
-
-def slider(
-    v: Values, key: str, label: str, step: float, *, fmt: str | None = None, help_extra: str = ""
-) -> None:
-    """A slider over the field's whole allowed range (so any valid value can be shown)."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    assert low is not None and high is not None, key
-    if f.kind == "integer":
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label,
-            int(low),
-            int(high),
-            step=int(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label, low, high, step=float(step), format=fmt, key=k, help=_help(key, help_extra)
-        )
-
-
-def pick(
-    v: Values,
-    key: str,
-    label: str,
-    options: Sequence[str],
-    format_func: Callable[[str], str],
-    details: Callable[[str], str],
-) -> None:
-    """A catalog picker (options: id · price · as_of) with the chosen entry's details under it.
-
-    An id the list lacks (e.g. a model from the genai-prices snapshot) is added to it."""
-    current = str(v[key])
-    choices = list(options) if current in options or not current else [current, *options]
-    k = _prime(key, current if current in choices else (choices[0] if choices else None))
-    chosen = st.selectbox(label, choices, format_func=format_func, key=k, help=_help(key))
-    v[key] = chosen
-    if chosen:
-        st.caption(details(chosen))
-
-
-KIND_HELP = {
-    query.TRAINING_KEY: "Provider API: the provider fine-tunes its model, billed per training "
-    "token. Own GPUs: an open-weights model trained on rented GPUs, billed per GPU-hour.",
-    query.SERVING_KEY: "Provider-hosted: the provider serves the tuned model at its fine-tuned "
-    "token prices. Serverless LoRA: a provider serves the adapter at the base model's token "
-    "prices. Dedicated GPUs: own replicas billed by the hour, busy or idle.",
-}
-
-
-def choice(
-    v: Values,
-    key: str,
-    label: str,
-    labels: dict[str, str],
-    on_change: Callable[..., None] | None = None,
-    args: tuple[Any, ...] = (),
-) -> None:
-    k = _prime(key, v[key])
-    v[key] = st.radio(
-        label,
-        list(labels),
-        format_func=labels.__getitem__,
-        key=k,
-        horizontal=True,
-        help=KIND_HELP.get(key) or _help(key),
-        on_change=on_change,
-        args=args,
-    )
 
 
 # --- The groups -------------------------------------------------------------------------------
@@ -331,15 +199,26 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             v, "ft.serve_gpu", "GPU offer for serving (USD per GPU-hour · as of)", **_gpus(catalog)
         )
         number(v, "ft.gpus_per_replica", "GPUs per replica (count)", 1)
-        number(
+        number(v, "ft.batch", "Requests decoded together per replica (count)", 1)
+        number(v, "ft.batch_eff", "Batch efficiency (fraction of the rooflines)", 0.05, fmt="%g")
+        optional_number(
             v,
             "ft.calls_per_s",
             "Calls one replica sustains (calls/second)",
-            1,
-            fmt="%g",
-            help_extra="Measure it under load; the starting value is only a placeholder.",
+            "Derive it from the model, the GPU and the batch",
+            placeholder=10.0,
+            step=1,
         )
         number(v, "ft.min_replicas", "Replicas kept up at any load (count)", 1)
+        number(v, "ft.spares", "Spare replicas on top of the load (count; 1 = N+1)", 1)
+        optional_number(
+            v,
+            "ft.p95_s",
+            "p95 latency target at peak (seconds)",
+            "No latency target: size for throughput",
+            placeholder=2.0,
+            step=0.5,
+        )
     number(v, "ft.in_tokens", "Input tokens per call (tokens)", 10, fmt="%g")
     number(v, "ft.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
     slider(v, "ft.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
@@ -379,29 +258,6 @@ def _base_model(v: Values, catalog: Catalog) -> None:
     v["ft.base_model"] = chosen or None
     if chosen:
         st.caption(summary.model_details(chosen, catalog))
-
-
-def optional_number(
-    v: Values, key: str, label: str, auto_label: str, *, placeholder: float, step: float
-) -> None:
-    """A number the page derives unless the user unticks ``auto_label`` and enters one."""
-    auto_key = f"{wkey(key)}#auto"
-    if auto_key not in st.session_state:
-        st.session_state[auto_key] = v[key] is None
-    auto = st.checkbox(auto_label, key=auto_key, help=_help(key))
-    low, high = query.FIELDS[key].bounds
-    k = _prime(key, placeholder if v[key] is None else float(v[key]))  # type: ignore[arg-type]
-    value = st.number_input(
-        label,
-        min_value=low,
-        max_value=high,
-        step=float(step),
-        format="%g",
-        key=k,
-        disabled=auto,
-        help=_help(key, "Untick the box above to enter a measured value."),
-    )
-    v[key] = None if auto else float(value)
 
 
 AUTO_SHARE = "in.hy.share#auto"

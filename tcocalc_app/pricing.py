@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from tcocalc.export.assumptions import training_derivation
+from tcocalc.export.assumptions import serving_derivation, training_derivation
 from tcocalc.inputs import editor as ed
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
 from tcocalc.inputs.store import (
@@ -119,11 +119,11 @@ def _end_of_availability(result: Result) -> None:
 
 
 def _training(scenario: Scenario, catalog: Catalog) -> None:
-    """How own-GPU training time and cost follow from the model, method and GPUs."""
-    rows = training_derivation(scenario, catalog)
+    """How own-GPU training and dedicated replicas follow from the model, method and GPUs."""
+    rows = training_derivation(scenario, catalog) + serving_derivation(scenario, catalog)
     if not rows:
         return
-    st.markdown("**Training on own GPUs: how the figures are derived**")
+    st.markdown("**Own GPUs: how training and serving figures are derived**")
     st.dataframe(
         [
             {"quantity": r.quantity, "value": f"{r.value:,.4g}", "unit": r.unit, "how": r.how}

@@ -25,6 +25,7 @@ from tcocalc.model.scenario import (
     SelfHostedTraining,
     ServerlessLoraServing,
 )
+from tcocalc.model.serving import plan_serving
 from tcocalc.model.training import (
     METHOD_LABELS,
     UTILIZATION_SOURCE,
@@ -67,6 +68,10 @@ UNIT_BY_NAME: dict[str, str] = {
     "model": "model id",
     "base_model": "model id",
     "cpu_offload": "yes/no",
+    "decode_batch_size": "requests/replica",
+    "batch_efficiency": "fraction of rooflines",
+    "redundancy_replicas": "replicas",
+    "p95_latency_seconds": "seconds",
     "labeling": "labeling method id",
     "gpu": "GPU offer id",
     "kind": "option",
@@ -466,3 +471,71 @@ def _derivation_rows(
             f"{format_gb(need.activations_gb_per_gpu)}/GPU at {need.sequence_length_tokens:,} "
             f"tokens; {plan.gpu_count} x {plan.gpu_memory_gb:g} GB available",
         )
+
+
+def serving_derivation(scenario: Scenario, catalog: Catalog) -> list[DerivationRow]:
+    """How a dedicated replica's throughput and latency follow from the model and GPU; none for
+    other serving. Raises like :func:`tcocalc.model.serving.plan_serving`."""
+    sv = scenario.fine_tuning.serving
+    if not isinstance(sv, DedicatedServing):
+        return []
+    plan = plan_serving(scenario, catalog)
+    rows: list[DerivationRow] = []
+    if plan.weights_gb is not None:
+        rows.append(
+            DerivationRow(
+                "Weights per replica",
+                plan.weights_gb,
+                "GB",
+                f"{plan.model_id}: parameters x 2 bytes (BF16) on {plan.gpus_per_replica} GPU(s)",
+            )
+        )
+    if plan.decode_step_seconds is not None:
+        rows.append(
+            DerivationRow(
+                "Decode step",
+                plan.decode_step_seconds,
+                "seconds",
+                f"weight bytes / (bandwidth x GPUs x batch efficiency {plan.batch_efficiency:g})",
+            )
+        )
+    if plan.decode_tokens_per_second is not None:
+        rows.append(
+            DerivationRow(
+                "Decode throughput",
+                plan.decode_tokens_per_second,
+                "tokens/s per replica",
+                f"{plan.batch} requests per step / step time (at most the prefill rate)",
+            )
+        )
+    if plan.prefill_tokens_per_second is not None:
+        rows.append(
+            DerivationRow(
+                "Prefill throughput",
+                plan.prefill_tokens_per_second,
+                "tokens/s per replica",
+                "peak BF16 x GPUs x batch efficiency / (2 x active parameters)",
+            )
+        )
+    rows.append(
+        DerivationRow(
+            "Calls per replica",
+            plan.calls_per_second_per_replica,
+            "calls/s",
+            "measured (entered in the scenario)"
+            if plan.measured
+            else "1 / (input tokens / prefill + output tokens / decode)",
+        )
+    )
+    rows.append(
+        DerivationRow(
+            "Latency of one call",
+            plan.call_seconds,
+            "seconds",
+            "input / prefill + output x step time; replicas sized as an M/M/c queue for the p95 "
+            "target"
+            if sv.p95_latency_seconds
+            else "input / prefill + output x step time",
+        )
+    )
+    return rows

@@ -207,8 +207,18 @@ FIELDS: dict[str, QueryField] = {
             "integer",
             when=_DED,
         ),
-        _f("ft.calls_per_s", (*_SV, "calls_per_second_per_replica"), DedicatedServing, when=_DED),
+        _f(
+            "ft.calls_per_s",
+            (*_SV, "calls_per_second_per_replica"),
+            DedicatedServing,
+            "optional",
+            when=_DED,
+        ),
+        _f("ft.batch", (*_SV, "decode_batch_size"), DedicatedServing, "integer", when=_DED),
+        _f("ft.batch_eff", (*_SV, "batch_efficiency"), DedicatedServing, when=_DED),
         _f("ft.min_replicas", (*_SV, "min_replicas"), DedicatedServing, "integer", when=_DED),
+        _f("ft.spares", (*_SV, "redundancy_replicas"), DedicatedServing, "integer", when=_DED),
+        _f("ft.p95_s", (*_SV, "p95_latency_seconds"), DedicatedServing, "optional", when=_DED),
         # Fine-tuning: data, calls, people
         _f("ft.examples", (*_FT, "training_examples"), FineTuning, "integer"),
         _f("ft.tokens_per_example", (*_FT, "tokens_per_example"), FineTuning),
@@ -258,7 +268,6 @@ CALL_STEPS: tuple[float, ...] = (
 
 PLACEHOLDERS: dict[str, float] = {
     # Shown only when the user switches to own GPUs; the page labels them as values to check.
-    "ft.calls_per_s": 10.0,  # short classification calls on one small-model replica
 }
 """Starting values for required fields of a kind the scenario does not use."""
 

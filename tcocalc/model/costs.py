@@ -94,17 +94,83 @@ def token_inference_usd(
 
 
 def replicas_needed(
-    calls: Arr, peak_to_average_ratio: Num, calls_per_second_per_replica: Num, min_replicas: Num
+    calls: Arr,
+    peak_to_average_ratio: Num,
+    calls_per_second_per_replica: Num,
+    min_replicas: Num,
+    redundancy_replicas: Num = 0.0,
+    p95_latency_seconds: Num = 0.0,
+    slots_per_replica: Num = 1.0,
 ) -> Arr:
-    """Dedicated replicas for the peak: ``max(min, ceil(calls / s_per_month x peak / per_replica))``.
+    """Dedicated replicas for the peak: the most of three sizes, plus the spares (count).
+
+    ``max(min, ceil(peak calls/s / per replica), latency size) + redundancy``, where the peak is
+    ``calls / seconds in the month x peak-to-average``. With a p95 target (``> 0``) the latency
+    size is :func:`servers_for_p95` M/M/c servers of ``slots_per_replica`` each.
 
     >>> replicas_needed(np.array([2_628_000.0, 0.0]), 3.0, 1.0, 1)
     array([3., 1.])
+    >>> replicas_needed(np.array([2_628_000.0]), 3.0, 1.0, 1, redundancy_replicas=1)  # N+1
+    array([4.])
     """
     peak_calls_per_second = calls / SECONDS_PER_MONTH * peak_to_average_ratio
     # Rounding guards ceil() against float noise (3.0000000001 replicas is 3, not 4).
     needed = np.ceil(np.round(peak_calls_per_second / calls_per_second_per_replica, 9))
-    return np.maximum(needed, min_replicas)
+    if np.any(np.asarray(p95_latency_seconds) > 0):
+        slots = np.asarray(slots_per_replica, dtype=np.float64)
+        servers = servers_for_p95(
+            peak_calls_per_second,
+            np.asarray(calls_per_second_per_replica) / slots,
+            p95_latency_seconds,
+        )
+        needed = np.maximum(
+            needed,
+            np.where(
+                np.asarray(p95_latency_seconds) > 0, np.ceil(np.round(servers / slots, 9)), 0.0
+            ),
+        )
+    return np.maximum(needed, min_replicas) + redundancy_replicas
+
+
+def servers_for_p95(arrival_per_second: Num, service_per_second: Num, p95_seconds: Num) -> Arr:
+    """The fewest M/M/c servers such that 95 % of calls finish within ``p95_seconds`` (count).
+
+    Calls arrive at rate λ (Poisson) and each server serves one at a time at rate μ. A call
+    waits longer than ``t`` with probability ``C(c, a) x exp(-(c μ - λ) t)`` (Erlang C, offered
+    load ``a = λ / μ``); the target holds when that is at most 5 % for ``t = p95 - 1 / μ``
+    (the wait left once the mean service time is spent). ``C`` comes from the Erlang B recurrence
+    ``B(k) = a B(k-1) / (k + a B(k-1))``, ``C = k B / (k - a (1 - B))``, which is stable for large
+    ``c`` (Kleinrock, *Queueing Systems* vol. 1, 1975, section 3.5). A target below the mean
+    service time cannot be met: ``inf``.
+
+    Two calls/s served at one call/s each, within 2 s: a = 2; c = 3 gives C = 4/9 and
+    P(wait > 1 s) = 4/9 x e^-1 = 0.16; c = 4 gives C = 4/23 and 4/23 x e^-2 = 0.024 <= 5 %.
+    >>> servers_for_p95(2.0, 1.0, 2.0)
+    array(4.)
+    >>> servers_for_p95(np.array([0.0, 2.0]), 1.0, 0.5)
+    array([ 0., inf])
+    """
+    lam = np.asarray(arrival_per_second, dtype=np.float64)
+    mu = np.asarray(service_per_second, dtype=np.float64)
+    lam, mu, target = np.broadcast_arrays(lam, mu, np.asarray(p95_seconds, dtype=np.float64))
+    a = lam / mu
+    wait = target - 1.0 / mu
+    out = np.where(lam <= 0, 0.0, np.where(wait <= 0, np.inf, np.nan))
+    todo = np.isnan(out)
+    b = np.ones(a.shape)
+    k = 0
+    limit = int(np.ceil(np.max(a, initial=0.0) + 10 * np.sqrt(np.max(a, initial=0.0)) + 100))
+    while todo.any() and k < limit:
+        k += 1
+        b = a * b / (k + a * b)
+        stable = k > a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.where(stable, k * b / (k - a * (1 - b)), 1.0)
+            late = c * np.exp(-(k * mu - lam) * np.where(wait > 0, wait, 0.0))
+        met = todo & stable & (late <= 0.05)
+        out = np.where(met, float(k), out)
+        todo &= ~met
+    return np.where(np.isnan(out), float(limit), out)
 
 
 def hourly_usd(usd_per_hour: Num, live: Arr) -> Arr:

@@ -23,7 +23,8 @@ from tcocalc.model.scenario import (
     Scenario,
     ServerlessLoraServing,
 )
-from tcocalc.model.training import plan_training, token_passes_per_run
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training, token_passes_per_run
 from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
 
 Num = float | npt.NDArray[np.float64]
@@ -105,6 +106,13 @@ class Params:
     """True in the month the prompted model is retired and the prompt moves to a successor."""
     include_engineering: bool = True
     include_error_cost: bool = False
+    # Dedicated serving beyond throughput (defaults: no spares, no latency target)
+    f_redundancy_replicas: Num = 0.0
+    """Spare replicas on top of the load (count; 1 = N+1)."""
+    f_p95_latency_seconds: Num = 0.0
+    """p95 latency target that sizes the replicas as an M/M/c queue (seconds; 0 = none)."""
+    f_slots_per_replica: Num = 1.0
+    """Requests one replica serves at once (its decode batch), the queue's servers per replica."""
 
     def with_values(self, **changes: object) -> Params:
         """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
@@ -287,6 +295,8 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
 
     f_in = f_out = hosting = replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
+    spares = p95 = 0.0
+    slots = 1.0
     if isinstance(f.serving, ProviderHostedServing):
         if not isinstance(f.training, ProviderTraining):
             raise NoFineTuningOfferedError(
@@ -304,8 +314,20 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         replica_usd_h = (
             f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
         )
-        per_replica = f.serving.calls_per_second_per_replica
+        serving = plan_serving(s, catalog)
+        per_replica = serving.calls_per_second_per_replica
         min_replicas = float(f.serving.min_replicas)
+        spares = float(f.serving.redundancy_replicas)
+        slots = float(f.serving.decode_batch_size)
+        if f.serving.p95_latency_seconds is not None:
+            p95 = f.serving.p95_latency_seconds
+            if p95 <= serving.call_seconds:
+                raise TrainingSetupError(
+                    "fine_tuning.serving.p95_latency_seconds",
+                    f"a p95 target of {p95:g} s is below the {serving.call_seconds:.2g} s one "
+                    "call takes on a replica: raise it, or lower decode_batch_size or the "
+                    "tokens per call",
+                )
 
     share = s.hybrid.traffic_share_per_new_category
     if share is None:
@@ -395,6 +417,9 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,
+        f_redundancy_replicas=spares,
+        f_p95_latency_seconds=p95,
+        f_slots_per_replica=slots,
     )
 
 

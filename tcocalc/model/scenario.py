@@ -158,16 +158,51 @@ class ServerlessLoraServing(_Frozen):
 
 
 class DedicatedServing(_Frozen):
-    """Own GPU replicas, billed by the hour whether busy or idle."""
+    """Own GPU replicas, billed by the hour whether busy or idle.
+
+    A replica's throughput comes from the model's size and the GPU's bandwidth and FLOPS (see
+    :mod:`tcocalc.model.serving`) unless a measured one is given, which wins.
+    """
 
     kind: Literal["dedicated"] = "dedicated"
     gpu: Ref = Field(description="Catalog id of the GPU offer used for serving.")
     gpus_per_replica: int = Field(default=1, ge=1, le=64, description="GPUs per replica (count).")
-    calls_per_second_per_replica: float = Field(
-        gt=0, le=1e6, description="Sustained calls one replica serves (calls/second)."
+    calls_per_second_per_replica: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Measured calls one replica sustains (calls/second); empty: derived from the "
+        "model, the GPU and the batch.",
+    )
+    decode_batch_size: int = Field(
+        default=16,
+        ge=1,
+        le=4_096,
+        description="Requests a replica decodes together (count); more: higher throughput, "
+        "slower calls.",
+    )
+    batch_efficiency: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Share of the GPU's bandwidth and FLOPS rooflines the serving engine reaches "
+        "(fraction 0-1).",
     )
     min_replicas: int = Field(
         default=1, ge=1, le=1_000, description="Replicas kept up at any load (count)."
+    )
+    redundancy_replicas: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Spare replicas on top of the load, for failures and deploys (count; 1 = N+1).",
+    )
+    p95_latency_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=3_600,
+        description="Sizes replicas so 95 % of calls at peak finish within this (seconds); "
+        "empty: size for throughput only.",
     )
 
 

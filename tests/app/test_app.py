@@ -98,6 +98,7 @@ def test_every_training_and_serving_kind_renders(fixture_prices: None) -> None:
     ok(at)
     assert not at.error
     at.radio(key="in.ft.serving").set_value("dedicated").run()
+    at.checkbox(key="in.ft.calls_per_s#auto").uncheck().run()  # likewise for the replicas
     ok(at)
     assert at.query_params["ft.serving"] == "dedicated"
     assert metrics(at)["Fine-tuning breaks even"]
@@ -159,6 +160,7 @@ def test_url_round_trip_restores_the_same_numbers(fixture_prices: None) -> None:
     at.checkbox(key=inputs.AUTO_SHARE).set_value(False).run()
     at.slider(key="in.hy.share").set_value(0.2).run()
     at.radio(key="in.ft.serving").set_value("dedicated").run()
+    at.checkbox(key="in.ft.calls_per_s#auto").uncheck().run()  # a provider-tuned model: measured
     at.toggle(key="in.errors").set_value(True).run()
     ok(at)
     link = dict(at.query_params)
