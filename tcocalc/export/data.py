@@ -20,7 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
+from tcocalc.export.assumptions import (
+    describe_as_of,
+    input_lines,
+    price_lines,
+    serving_derivation,
+    training_derivation,
+)
 from tcocalc.export.common import CHALLENGERS, checkpoints, verdict
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
@@ -60,7 +66,8 @@ def scenario_yaml(scenario: Scenario, *, today: dt.date | None = None) -> bytes:
 
 
 def workbook_xlsx(result: Result, catalog: Catalog, *, today: dt.date | None = None) -> bytes:
-    """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices)."""
+    """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices,
+    and Derivation when the model is trained or served on own GPUs)."""
     today = today or dt.date.today()
     prices = price_lines(result.scenario, catalog)
     wb = Workbook()
@@ -94,6 +101,17 @@ def workbook_xlsx(result: Result, catalog: Catalog, *, today: dt.date | None = N
         if str(cell.value).startswith(("http://", "https://")):
             cell.hyperlink = str(cell.value)
             cell.style = "Hyperlink"
+    derivation = training_derivation(result.scenario, catalog) + serving_derivation(
+        result.scenario, catalog
+    )
+    if derivation:
+        _table(
+            wb.create_sheet("Derivation"),
+            ["Quantity", "Value", "Unit", "How (formula or source)"],
+            [[r.quantity, r.value, r.unit, r.how] for r in derivation],
+            widths=[36, 16, 22, 100],
+            formats={2: "#,##0.####"},
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
