@@ -17,7 +17,9 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import summary
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training
+from tcocalc.present import gpu_summary, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
@@ -182,6 +184,7 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             placeholder=0.4,
             step=0.05,
         )
+        _sizing(v, catalog, "training")
     number(v, "ft.epochs", "Epochs (passes over the data)", 1, fmt="%g", min_value=0.1)
     number(v, "ft.experiments", "Runs paid for the first model (× one run)", 0.5, fmt="%g")
 
@@ -219,6 +222,7 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             placeholder=2.0,
             step=0.5,
         )
+        _sizing(v, catalog, "serving")
     number(v, "ft.in_tokens", "Input tokens per call (tokens)", 10, fmt="%g")
     number(v, "ft.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
     slider(v, "ft.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
@@ -238,6 +242,20 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
     number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+
+
+def _sizing(v: Values, catalog: Catalog, part: str) -> None:
+    """Under the own-GPU inputs: the derived (or measured) throughput in one line. Inputs that do
+    not fit together show nothing here; the page lists their problem above the results."""
+    try:
+        scenario = query.build(v, catalog)
+        if part == "training":
+            line = gpu_summary.training_line(plan_training(scenario, catalog))
+        else:
+            line = gpu_summary.serving_line(plan_serving(scenario, catalog))
+    except (query.ScenarioValuesError, TrainingSetupError, LookupError):
+        return
+    st.caption(line)
 
 
 def _base_model(v: Values, catalog: Catalog) -> None:

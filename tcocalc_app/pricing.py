@@ -34,6 +34,7 @@ from tcocalc.inputs.store import (
 )
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
+from tcocalc.present.gpu_summary import format_quantity
 from tcocalc.pricing.catalog import Catalog
 
 NEW_FILE_OPTION = "+ New file…"
@@ -126,7 +127,12 @@ def _training(scenario: Scenario, catalog: Catalog) -> None:
     st.markdown("**Own GPUs: how training and serving figures are derived**")
     st.dataframe(
         [
-            {"quantity": r.quantity, "value": f"{r.value:,.4g}", "unit": r.unit, "how": r.how}
+            {
+                "quantity": r.quantity,
+                "value": format_quantity(r.value),
+                "unit": r.unit,
+                "how": r.how,
+            }
             for r in rows
         ],
         hide_index=True,
