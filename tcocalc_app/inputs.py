@@ -24,8 +24,18 @@ from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
 from tcocalc_app.state import Context
-from tcocalc_app.widgets import choice, number, optional_number, pick, slider, wkey
+from tcocalc_app.widgets import (
+    SLOTS,
+    choice,
+    number,
+    optional_number,
+    pick,
+    slider,
+    slot,
+    wkey,
+)
 from tcocalc_app.widgets import field_help as _help
+from tcocalc_app.widgets import flag as flag  # app.py flags problems next to their controls
 from tcocalc_app.widgets import prime as _prime
 
 Values = dict[str, query.Value]
@@ -81,6 +91,7 @@ def workload(v: Values) -> None:
         help="Any volume, e.g. 2400000; the slider above jumps to it.",
         on_change=_calls_from_number,
     )
+    slot("calls")
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
@@ -276,6 +287,7 @@ def _base_model(v: Values, catalog: Catalog) -> None:
     v["ft.base_model"] = chosen or None
     if chosen:
         st.caption(summary.model_details(chosen, catalog))
+    slot("ft.base_model")
 
 
 AUTO_SHARE = "in.hy.share#auto"
@@ -305,6 +317,7 @@ def hybrid(v: Values) -> None:
         help=_help("hy.share"),
     )
     v["hy.share"] = None if auto else share
+    slot("hy.share")
 
 
 def category_changes(v: Values) -> None:
@@ -324,6 +337,7 @@ def category_changes(v: Values) -> None:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
         st.error(f"Not used: {exc}. The previous changes still count.")
+    slot("cc.events")
 
 
 def people(v: Values) -> None:
@@ -409,11 +423,9 @@ def scenario_source(ctx: Context) -> None:
     )
     errors = st.session_state.get(state.UPLOAD_ERRORS) or []
     if errors:
-        st.error(
-            "This file was not loaded; your inputs are unchanged.\n\n```\n"
-            + "\n".join(errors)
-            + "\n```"
-        )
+        st.error("This file was not loaded; your inputs are unchanged. What to fix:")
+        # A code block keeps the file's text inert; wrapped, so long lines stay readable.
+        st.code("\n".join(errors), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
         st.success(note)
@@ -460,7 +472,10 @@ def sidebar(ctx: Context, v: Values) -> None:
         "people": lambda: people(v),
         "about": lambda: about(v),
     }
+    slots: dict[str, Any] = {}
+    SLOTS.set(slots)
     for key, title, expanded in GROUPS:
+        slots["group:" + title] = st.empty()
         box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")
         if box.open:
             with box:

@@ -2,17 +2,20 @@
 bounded by the scenario field's own limits, and writes what the user set back.
 
 Widget keys are ``in.<query key>`` (:data:`tcocalc_app.state.WIDGET_PREFIX`); every tooltip is the
-scenario field's description (it states the unit).
+scenario field's description (it states the unit). Under each control :func:`slot` reserves a
+place where :func:`flag` can put a message about it later in the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextvars
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import streamlit as st
 
 from tcocalc.inputs import query
+from tcocalc.present import labels
 from tcocalc_app import state
 
 Values = dict[str, query.Value]
@@ -29,6 +32,31 @@ def prime(key: str, value: Any) -> str:
     if k not in st.session_state:
         st.session_state[k] = value
     return k
+
+
+SLOTS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("attention_slots")
+"""Per script run (each session runs in its own thread, so its own context): an empty element
+under each control, and above each group, where :func:`flag` can put a message later in the run."""
+
+
+def slot(key: str) -> None:
+    """Reserve the place under ``key``'s control for a message about it."""
+    slots = SLOTS.get(None)
+    if slots is not None:
+        slots[key] = st.empty()
+
+
+def flag(attentions: Iterable[labels.Attention]) -> None:
+    """Put each message next to the control it is about (or above its group when closed)."""
+    slots = SLOTS.get(None) or {}
+    for attention in attentions:
+        for key in attention.keys:
+            if key in slots:
+                slots[key].error(attention.message, icon=":material/edit:")
+            elif "group:" + labels.group(key) in slots:
+                slots["group:" + labels.group(key)].error(
+                    f"{labels.label(key)}: {attention.message}", icon=":material/edit:"
+                )
 
 
 def field_help(key: str, extra: str = "") -> str:
@@ -73,6 +101,7 @@ def number(
             key=k,
             help=field_help(key, help_extra),
         )
+    slot(key)
 
 
 def slider(
@@ -98,6 +127,7 @@ def slider(
         v[key] = st.slider(
             label, low, high, step=float(step), format=fmt, key=k, help=field_help(key, help_extra)
         )
+    slot(key)
 
 
 def pick(
@@ -118,6 +148,7 @@ def pick(
     v[key] = chosen
     if chosen:
         st.caption(details(chosen))
+    slot(key)
 
 
 KIND_HELP = {
@@ -148,6 +179,7 @@ def choice(
         on_change=on_change,
         args=args,
     )
+    slot(key)
 
 
 def optional_number(
@@ -171,3 +203,4 @@ def optional_number(
         help=field_help(key, "Untick the box above to enter a measured value."),
     )
     v[key] = None if auto else float(value)
+    slot(key)

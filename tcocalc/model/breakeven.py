@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
-from tcocalc.model.engine import STRATEGIES, component_mask, compute
+from tcocalc.model.engine import STRATEGIES, horizon_totals
 from tcocalc.model.params import resolve
 
 if TYPE_CHECKING:
@@ -70,10 +70,10 @@ class BreakEven:
             return f"breaks even in month {self.durable_month}"
         if self.estimated_month is not None:
             return (
-                f"does not break even within {self.horizon_months} months "
+                f"does not break even by month {self.horizon_months} "
                 f"(on the current trend: month {self.estimated_month})"
             )
-        return f"does not break even within {self.horizon_months} months, nor on the current trend"
+        return f"does not break even by month {self.horizon_months}, nor on the current trend"
 
 
 def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> BreakEven:
@@ -124,9 +124,7 @@ def first_breakeven_months(prompting_cum: Arr, challenger_cum: Arr) -> npt.NDArr
 
 def horizon_difference(params: Params, challenger_index: int = 1) -> Arr:
     """Challenger minus prompting, cumulative USD at the horizon, over the variants of ``params``."""
-    comp = compute(params)
-    mask = component_mask(params.include_engineering, params.include_error_cost)
-    totals = comp[..., mask, :].sum(axis=(-2, -1))
+    totals = horizon_totals(params)
     return totals[..., challenger_index] - totals[..., 0]
 
 
