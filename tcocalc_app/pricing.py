@@ -112,6 +112,8 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
 
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
+        if not warning.startswith(("month ", "before month 1")):
+            continue  # not an end of availability (e.g. a training longer than the lead time)
         st.warning(
             f"**End of availability** — {warning}. The projection charges the migration in that "
             "month (re-training the tuned model, re-testing the prompt).",

@@ -113,6 +113,8 @@ class Params:
     """p95 latency target that sizes the replicas as an M/M/c queue (seconds; 0 = none)."""
     f_slots_per_replica: Num = 1.0
     """Requests one replica serves at once (its decode batch), the queue's servers per replica."""
+    f_call_seconds: Num = 1.0
+    """Seconds one call takes on a replica's slot (the queue's mean service time)."""
 
     def with_values(self, **changes: object) -> Params:
         """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
@@ -296,7 +298,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     f_in = f_out = hosting = replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
     spares = p95 = 0.0
-    slots = 1.0
+    slots = call_seconds = 1.0
     if isinstance(f.serving, ProviderHostedServing):
         if not isinstance(f.training, ProviderTraining):
             raise NoFineTuningOfferedError(
@@ -319,6 +321,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         min_replicas = float(f.serving.min_replicas)
         spares = float(f.serving.redundancy_replicas)
         slots = float(f.serving.decode_batch_size)
+        call_seconds = serving.call_seconds
         if f.serving.p95_latency_seconds is not None:
             p95 = f.serving.p95_latency_seconds
             if p95 <= serving.call_seconds:
@@ -420,6 +423,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_redundancy_replicas=spares,
         f_p95_latency_seconds=p95,
         f_slots_per_replica=slots,
+        f_call_seconds=call_seconds,
     )
 
 

@@ -496,3 +496,11 @@ def lead_time_hint(plan: TrainingPlan, lead_time_weeks: float) -> str | None:
         f"({plan.runs_first_model:g} runs x {plan.wall_clock_hours_per_run:,.0f} h on {gpus}), "
         f"longer than the lead time of {weeks}: go-live will come later, or use more GPUs"
     )
+
+
+def training_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
+    """The hints about own-GPU training a report should show (none for provider training)."""
+    if not isinstance(scenario.fine_tuning.training, SelfHostedTraining):
+        return []
+    hint = lead_time_hint(plan_training(scenario, catalog), scenario.fine_tuning.lead_time_weeks)
+    return [hint] if hint else []
