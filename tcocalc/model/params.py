@@ -115,6 +115,11 @@ class Params:
     """Requests one replica serves at once (its decode batch), the queue's servers per replica."""
     f_call_seconds: Num = 1.0
     """Seconds one call takes on a replica's slot (the queue's mean service time)."""
+    # Own-GPU training, as the analyses vary it (the walk reads f_usd_per_training_token only)
+    f_training_tokens_per_second_per_gpu: Num = 0.0
+    """Training throughput behind ``f_usd_per_training_token`` (tokens/s/GPU; 0: provider)."""
+    f_training_utilization: Num = 0.0
+    """Model FLOPs utilisation behind that throughput (fraction; 0: measured or provider)."""
 
     def with_values(self, **changes: object) -> Params:
         """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
@@ -279,6 +284,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     p_label = catalog.labeling_method(p.labeling).usd_per_labeled_example
     f_label = catalog.labeling_method(f.labeling).usd_per_labeled_example
 
+    training_tps = training_u = 0.0
     if isinstance(f.training, ProviderTraining):
         t_model = catalog.model(f.training.model)
         if t_model.fine_tuning is None:
@@ -294,6 +300,8 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         plan = plan_training(s, catalog)
         usd_per_training_token = plan.usd_per_token_pass
         passes = plan.passes_per_labeled_token
+        training_tps = plan.tokens_per_second_per_gpu
+        training_u = plan.utilization or 0.0
 
     f_in = f_out = hosting = replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
@@ -424,6 +432,8 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_p95_latency_seconds=p95,
         f_slots_per_replica=slots,
         f_call_seconds=call_seconds,
+        f_training_tokens_per_second_per_gpu=training_tps,
+        f_training_utilization=training_u,
     )
 
 
