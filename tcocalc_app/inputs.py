@@ -22,7 +22,7 @@ from tcocalc.model.training import TrainingSetupError, plan_training
 from tcocalc.present import gpu_summary, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import state
+from tcocalc_app import safe, state
 from tcocalc_app.state import Context
 from tcocalc_app.widgets import (
     SLOTS,
@@ -336,7 +336,7 @@ def category_changes(v: Values) -> None:
     try:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
-        st.error(f"Not used: {exc}. The previous changes still count.")
+        st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
     slot("cc.events")
 
 
@@ -428,7 +428,7 @@ def scenario_source(ctx: Context) -> None:
         st.code("\n".join(errors), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
-        st.success(note)
+        st.success(safe.text(note))
 
 
 def download(current: Scenario) -> None:

@@ -23,13 +23,12 @@ if TYPE_CHECKING:
 
 
 from tcocalc.analytics.drivers import (
-    AHEAD_TOLERANCE_USD,
     ASSUMED_CADENCE_MONTHS,
     CHALLENGERS,
     DRIVERS,
     Driver,
 )
-from tcocalc.model.engine import STRATEGIES
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES
 from tcocalc.model.engine import cumulative_totals as engine_cumulative_totals
 from tcocalc.model.params import Params, category_events, resolve
 from tcocalc.model.scenario import CategoryChanges

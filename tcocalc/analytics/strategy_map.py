@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 from tcocalc.analytics.basis import Basis, _blocks, _index, basis_of
-from tcocalc.analytics.drivers import AHEAD_TOLERANCE_USD, DRIVERS
-from tcocalc.model.engine import STRATEGIES, horizon_totals
+from tcocalc.analytics.drivers import DRIVERS
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, horizon_totals
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]

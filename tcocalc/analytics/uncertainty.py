@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -26,15 +26,13 @@ from tcocalc.analytics.basis import (
     percentiles_in_place,
 )
 from tcocalc.analytics.drivers import (
-    AHEAD_TOLERANCE_USD,
     CHALLENGERS,
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     DRIVERS,
     format_value,
 )
-from tcocalc.model.engine import STRATEGIES, variant_count, walk
-from tcocalc.model.params import Params
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, variant_count, walk
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]
@@ -323,25 +321,24 @@ def monte_carlo(
     totals = np.empty((draws, 3))
     series = np.empty((draws, 3, h)) if keep_series else None
     pct = np.empty((3, 2, h))  # (percentile, challenger, month)
-    # Durable break-even: one month after the last month the challenger is behind (0: behind at
-    # the horizon), tracked per draw while the months stream past.
-    last_behind = np.full((2, draws), -1, dtype=np.int64)
-    for m0, cum in _months(params, h):  # cum: (3 strategies, months of this step, draws)
-        k = cum.shape[1]
+    step_months = max(1, MONTHS_PER_STEP_CELLS // max(1, variant_count(params)))
+    last_behind = np.zeros((2, 1))
+    for step in walk(params, months_per_step=step_months, with_cumulative=keep_series):
+        m0, k = step.first_month - 1, step.months
+        diff = step.differences  # (2 challengers, months, draws): challenger - prompting
         if fixed:
-            cum = np.broadcast_to(cum, (3, k, draws))
-        if series is not None:
-            series[:, :, m0 : m0 + k] = cum.transpose(2, 0, 1)
-        diff = np.subtract(cum[1:], cum[:1])  # (2 challengers, months, draws): - prompting
-        behind = diff > AHEAD_TOLERANCE_USD
-        ever = behind.any(axis=1)
-        last = m0 + k - 1 - np.argmax(behind[:, ::-1], axis=1)
-        np.copyto(last_behind, last, where=ever)
+            diff = np.ascontiguousarray(np.broadcast_to(diff, (2, k, draws)))
+        if series is not None and step.cumulative is not None:
+            series[:, :, m0 : m0 + k] = np.broadcast_to(
+                step.cumulative.transpose(2, 0, 1), (draws, 3, k)
+            )
         if m0 + k == h:
-            totals[:] = cum[:, -1, :].T
+            totals[:] = step.totals.T
+            last_behind = step.last_behind_month
         pct[:, :, m0 : m0 + k] = percentiles_in_place(diff, PERCENTILES)
-    behind_at_horizon = last_behind == h - 1
-    months = np.where(behind_at_horizon, 0, last_behind + 2).T.astype(np.int64)
+    # Durable break-even: the month after the last one behind; 0 when behind at the horizon.
+    months = np.where(last_behind == h, 0, last_behind + 1).T.astype(np.int64)
+    months = np.ascontiguousarray(np.broadcast_to(months, (draws, 2)))
     return MonteCarlo(
         ranges=chosen,
         distribution=distribution,
@@ -358,12 +355,3 @@ def monte_carlo(
 
 MONTHS_PER_STEP_CELLS = 1_000_000
 """Draw-months walked per step of the Monte Carlo: 8 MB per strategy; a step is at least a month."""
-
-
-def _months(params: Params, horizon: int) -> Iterator[tuple[int, Arr]]:
-    """``(first month index, cumulative totals (3, months, draws))`` for consecutive steps."""
-    step = max(1, MONTHS_PER_STEP_CELLS // max(1, variant_count(params)))
-    m0 = 0
-    for cum in walk(params, months_per_step=step):
-        yield m0, cum
-        m0 += cum.shape[1]

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numba
 import numpy as np
@@ -88,8 +88,11 @@ Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
 Series = namedtuple("Series", ("new_categories", "forced_migration", "prompt_migration"))
 """Month-first ``(H, 1)`` or ``(H, n)`` float64 arrays (migrations as 0/1)."""
 
-STATE_ROWS = 10
+STATE_ROWS = 11
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
+AHEAD_TOLERANCE_USD = 1e-6
+"""A challenger is ahead of prompting when its cumulative cost exceeds prompting's by at most this
+(as in :func:`tcocalc.model.breakeven.breakeven`)."""
 
 
 def component_mask(include_engineering: bool, include_error_cost: bool) -> npt.NDArray[np.bool_]:
@@ -153,19 +156,24 @@ def _walk(
     m1: int,
     components: Any,
     cumulative: Any,
+    differences: Any,
 ) -> None:
     """Walk months ``m0 .. m1 - 1`` (0-based) of every variant.
 
     ``state`` (``STATE_ROWS`` x n) carries, per variant: calls this month, new examples labeled so
     far, categories added since go-live, categories the hybrid's tuned model knows, whether each
-    model has migrated, the cumulative total of each strategy. ``components`` (months, 3, 7, n)
-    receives every component when it has rows; ``cumulative`` (3, k, n) receives the cumulative
-    included totals of the last ``k`` months walked. (Division by zero gives inf or nan, as in
-    numpy, instead of raising: the inputs' validation keeps divisors positive.)
+    model has migrated, the cumulative total of each strategy, and the last month (1-based, 0:
+    none yet) each challenger was behind prompting by more than :data:`AHEAD_TOLERANCE_USD`.
+    ``components`` (months, 3, 7, n) receives every component when it has rows; ``cumulative``
+    (3, k, n) the cumulative included totals of the last ``k`` months walked; ``differences``
+    (2, k, n) each challenger's cumulative minus prompting's, for the last ``k`` months.
+    (Division by zero gives inf or nan, as in numpy, instead of raising: the inputs' validation
+    keeps divisors positive.)
     """
     n = state.shape[1]
     keep = components.shape[0] > 0
     last_kept = m1 - cumulative.shape[1]
+    last_diff = m1 - differences.shape[1]
     for i in range(n):
         rate = _at(v.engineer_usd_per_hour, i)
         wrong_usd = _at(v.usd_per_wrong_answer, i)
@@ -261,6 +269,7 @@ def _walk(
         examples_added, added, known = state[1, i], state[2, i], state[3, i]
         p_moved, moved = state[4, i], state[5, i]
         cum_p, cum_f, cum_h = state[6, i], state[7, i], state[8, i]
+        behind_f, behind_h = state[9, i], state[10, i]
         for m in range(m0, m1):
             month = m + 1.0
             first = m == 0
@@ -392,9 +401,18 @@ def _walk(
                 cumulative[0, m - last_kept, i] = cum_p
                 cumulative[1, m - last_kept, i] = cum_f
                 cumulative[2, m - last_kept, i] = cum_h
+            d_f, d_h = cum_f - cum_p, cum_h - cum_p
+            if d_f > AHEAD_TOLERANCE_USD:
+                behind_f = month
+            if d_h > AHEAD_TOLERANCE_USD:
+                behind_h = month
+            if m >= last_diff:
+                differences[0, m - last_diff, i] = d_f
+                differences[1, m - last_diff, i] = d_h
         state[0, i], state[1, i], state[2, i], state[3, i] = calls, examples_added, added, known
         state[4, i], state[5, i] = p_moved, moved
         state[6, i], state[7, i], state[8, i] = cum_p, cum_f, cum_h
+        state[9, i], state[10, i] = behind_f, behind_h
 
 
 def variant_count(p: Params) -> int:
@@ -439,22 +457,37 @@ def _prepare(p: Params) -> tuple[Any, Any, Any, int]:
 
 
 _NO_COMPONENTS = np.zeros((0, 3, 7, 1))
+_NO_DIFFERENCES = np.zeros((2, 0, 1))
 
 
-def walk(p: Params, *, months_per_step: int = 12) -> Iterator[Arr]:
-    """Cumulative included totals a few months at a time: yields ``(3, months, n)`` arrays (USD at
-    the end of each month, strategies in :data:`STRATEGIES` order) for months 1.. H in order.
+class Step(NamedTuple):
+    """One step of :func:`walk`: months ``first_month .. first_month + months - 1`` (1-based)."""
 
-    The Monte Carlo reads its draws this way, so memory stays at a few months of draws. Each
-    yielded array is reused for the next step: copy what you keep.
+    first_month: int
+    months: int
+    cumulative: Arr | None
+    """(3, months, n) cumulative included USD per strategy, or None when not asked for."""
+    differences: Arr
+    """(2, months, n): each challenger's cumulative USD minus prompting's."""
+    totals: Arr
+    """(3, n) cumulative USD at the end of the step (at the horizon after the last step)."""
+    last_behind_month: Arr
+    """(2, n) the last month so far in which each challenger was behind prompting (0: never)."""
+
+
+def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False) -> Iterator[Step]:
+    """The month walk a few months at a time, for the Monte Carlo: memory stays at a few months
+    of draws however long the horizon. Steps come in order and cover months 1..H.
     """
     values, series, on, n = _prepare(p)
     h = p.horizon_months
     state = np.zeros((STATE_ROWS, n))
     step = max(1, months_per_step)
+    no_cumulative = np.empty((3, 0, n))
     for m0 in range(0, h, step):
         m1 = min(h, m0 + step)
-        out = np.empty((3, m1 - m0, n))
+        cumulative = np.empty((3, m1 - m0, n)) if with_cumulative else no_cumulative
+        differences = np.empty((2, m1 - m0, n))
         _walk(
             values,
             series,
@@ -465,9 +498,17 @@ def walk(p: Params, *, months_per_step: int = 12) -> Iterator[Arr]:
             m0,
             m1,
             _NO_COMPONENTS,
-            out,
+            cumulative,
+            differences,
         )
-        yield out
+        yield Step(
+            first_month=m0 + 1,
+            months=m1 - m0,
+            cumulative=cumulative if with_cumulative else None,
+            differences=differences,
+            totals=state[6:9],
+            last_behind_month=state[9:11],
+        )
 
 
 def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Arr, int]:
@@ -487,6 +528,7 @@ def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Ar
         h,
         components,
         cumulative,
+        _NO_DIFFERENCES,
     )
     return components, cumulative, n
 
