@@ -15,6 +15,7 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError
 from tcocalc.model.projection import project
+from tcocalc.present import labels
 from tcocalc_app import data, headline, inputs, overview, safe, state, tabs
 
 st.set_page_config(
@@ -46,31 +47,32 @@ values = state.values(ctx, base)
 with st.sidebar:
     inputs.sidebar(ctx, values)
 
-st.title(safe.text(values["name"]))
-if values["description"]:
-    st.caption(safe.text(values["description"]))
-url_warnings = st.session_state.get(state.URL_WARNINGS) or []
-if url_warnings:
-    st.warning(
-        "Some link parameters were not used:\n\n" + safe.lines(url_warnings),
-        icon="🔗",
-    )
+top = st.container()  # title, verdict, notes: filled once the result is known
 show_hybrid = inputs.toggles(values)
-
 try:
     scenario = query.build(values, catalog)
+    problems: list[query.ValueProblem] = []
+    state.remember_good(scenario)
 except query.ScenarioValuesError as exc:
-    st.error(
-        "These inputs do not fit together; change them to see results:\n\n"
-        + "\n".join(
-            f"- **{safe.text(', '.join(p.keys))}**: {safe.text(p.message)}" for p in exc.problems
-        )
-    )
-    st.stop()
-state.sync_url(scenario, base, catalog)
+    problems = exc.problems
+    scenario = state.last_good(base)
+    inputs.flag(labels.explain(p, values) for p in problems)
+shared = state.for_link(values, problems, scenario, catalog) if problems else scenario
+state.sync_url(shared, base, catalog)
 with st.sidebar:
     inputs.download(scenario)
 result = project(scenario, catalog)
+
+with top:
+    headline.title(values, result, show_hybrid)
+    url_warnings = st.session_state.get(state.URL_WARNINGS) or []
+    if url_warnings:
+        st.warning(
+            "Some link parameters were not used:\n\n" + safe.lines(url_warnings),
+            icon="🔗",
+        )
+    if problems:
+        headline.stale([labels.explain(p, values) for p in problems])
 
 headline.render(result, show_hybrid)
 if result.warnings:

@@ -13,6 +13,7 @@ open (``persist_state="session"``), and so do edited Monte Carlo ranges.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -147,7 +148,7 @@ def flips_section(result: Result, basis: A.Basis, key: str) -> None:
         )
     st.download_button(
         "Tornado and switching values (CSV)",
-        A.tornado_csv(t),
+        functools.partial(A.tornado_csv, t),  # built on click, not on every re-run
         file_name=f"{slug(name)}-tornado.csv",
         mime="text/csv",
         key="an.download.tornado",
@@ -199,7 +200,7 @@ def map_section(result: Result, basis: A.Basis, key: str) -> None:
     )
     st.download_button(
         "Map grid (CSV)",
-        A.map_csv(m),
+        functools.partial(A.map_csv, m),
         file_name=f"{slug(name)}-breakeven-map.csv",
         mime="text/csv",
         key="an.download.map",
@@ -272,7 +273,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
     with left:
         st.download_button(
             f"Every draw (CSV, {mc.draws:,} rows)",
-            A.draws_csv(mc),
+            functools.partial(A.draws_csv, mc),
             file_name=f"{slug(name)}-monte-carlo-draws.csv",
             mime="text/csv",
             key="an.download.draws",
@@ -281,7 +282,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
     with right:
         st.download_button(
             "P10 / P50 / P90 by month (CSV)",
-            A.percentiles_csv(mc),
+            functools.partial(A.percentiles_csv, mc),
             file_name=f"{slug(name)}-monte-carlo-percentiles.csv",
             mime="text/csv",
             key="an.download.percentiles",

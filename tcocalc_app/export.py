@@ -64,7 +64,12 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     """Download buttons for every export of ``result`` (built on click)."""
     # The deck and the images show what the page shows: no hybrid when it is hidden.
     show_hybrid = bool(st.session_state.get(state.SHOW_HYBRID, True))
+    from tcocalc_app.compare import SELECTED
+
+    comparison = st.session_state.get(SELECTED)
     fp = _fingerprint(scenario, catalog) + ("" if show_hybrid else ":no-hybrid")
+    if comparison is not None:
+        fp += ":compare:" + hashlib.sha256(repr(comparison.headline_rows()).encode()).hexdigest()
 
     def lazy(kind: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
         return partial(cached, kind, fp, build)
@@ -84,15 +89,26 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
             "PowerPoint deck",
             "pptx",
             PPTX_MIME,
-            lazy("pptx", partial(deck.deck_pptx, result, catalog, show_hybrid=show_hybrid)),
-            "16:9, with native charts you can edit, the verdict and every assumption.",
+            lazy(
+                "pptx",
+                partial(
+                    deck.deck_pptx,
+                    result,
+                    catalog,
+                    show_hybrid=show_hybrid,
+                    comparison=comparison,
+                ),
+            ),
+            "16:9: the answer, what flips it, how sure, "
+            + ("the comparison, " if comparison is not None else "")
+            + "every assumption; native charts you can edit.",
             ":material/slideshow:",
         ),
         (
             "Excel workbook",
             "xlsx",
             XLSX_MIME,
-            lazy("xlsx", partial(data.workbook_xlsx, result, catalog)),
+            lazy("xlsx", partial(data.workbook_xlsx, result, catalog, comparison=comparison)),
             "Summary, the monthly table (wide and tidy), inputs and prices with sources.",
             ":material/table_view:",
         ),

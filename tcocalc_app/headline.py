@@ -1,11 +1,48 @@
-"""The top of the page: break-evens, savings, the cost of a category change and the verdict."""
+"""The top of the page: the title and the live verdict, then break-evens, savings and the cost of a
+category change, and the note that the numbers are stale while inputs conflict."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import streamlit as st
 
+from tcocalc.inputs import query
 from tcocalc.model.projection import Result
-from tcocalc.present import summary
+from tcocalc.present import labels, summary
+from tcocalc_app import safe
+
+COMPACT_CSS = """
+.block-container { padding-top: 2.2rem; }
+h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
+"""
+"""Room for the headline, the verdict and the break-even chart in one 1280x800 screen."""
+
+
+def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) -> None:
+    """The scenario's name, the live verdict as the first line under it, then the scenario's own
+    notes, labelled as such (they were written for the file's numbers, not the inputs' now)."""
+    st.html(f"<style>{COMPACT_CSS}</style>")
+    st.title(safe.text(values["name"]))
+    text = summary.verdict(result)
+    if show_hybrid:
+        text += " " + summary.hybrid_verdict(result)
+    st.markdown(f"**{text}**")
+    if values["description"]:
+        with st.expander("Scenario notes (written with the file, not updated with the inputs)"):
+            st.text(str(values["description"]))
+
+
+def stale(attentions: Sequence[labels.Attention]) -> None:
+    """Say that the numbers below are the last ones whose inputs fitted, and what to change."""
+    lines = [f"- {labels.group(a.keys[0])}: {safe.text(a.message)}" for a in attentions]
+    st.warning(
+        "These results are from your last inputs that fitted together; they update once you "
+        "change the input marked in the sidebar:\n\n" + "\n".join(lines),
+        icon=":material/history:",
+    )
 
 
 def render(result: Result, show_hybrid: bool) -> None:
@@ -33,12 +70,11 @@ def render(result: Result, show_hybrid: bool) -> None:
     with next(cols):
         saved = h.savings_usd["fine_tuning"][horizon]
         st.metric(
-            f"Savings by month {horizon}",
-            summary.usd(saved),
-            help="Prompting's cumulative cost minus fine-tuning's at the horizon; negative: "
-            "fine-tuning costs more.",
+            f"Fine-tuning by month {horizon}",
+            summary.difference(saved),
+            help="Prompting's cumulative cost minus fine-tuning's at the horizon.",
         )
-        st.caption("fine-tuning vs prompting" if saved >= 0 else "fine-tuning costs more")
+        st.caption(summary.difference_sentence("fine_tuning", saved, horizon))
     with next(cols):
         change = h.cost_per_category_change_usd
         st.metric(
@@ -48,12 +84,3 @@ def render(result: Result, show_hybrid: bool) -> None:
             "set. For prompting: editing the prompt and its examples.",
         )
         st.caption(f"fine-tuned · {summary.usd(change['prompting'])} prompted")
-
-    left, right = st.columns([5, 6])
-    with left:
-        text = h.verdict
-        if show_hybrid:
-            text += " " + summary.hybrid_verdict(result)
-        st.info(text)
-    with right:
-        st.table(summary.totals_table(result, show_hybrid, h))

@@ -7,9 +7,10 @@ carry units; every tooltip is the scenario field's own description.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -17,7 +18,7 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import summary
+from tcocalc.present import labels, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import safe, state
@@ -50,6 +51,31 @@ def _prime(key: str, value: Any) -> str:
     if k not in st.session_state:
         st.session_state[k] = value
     return k
+
+
+_SLOTS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("attention_slots")
+"""Per script run (each session runs in its own thread, so its own context): an empty element
+under each control, and above each group, where :func:`flag` can put a message later in the run."""
+
+
+def _slot(key: str) -> None:
+    """Reserve the place under ``key``'s control for a message about it."""
+    slots = _SLOTS.get(None)
+    if slots is not None:
+        slots[key] = st.empty()
+
+
+def flag(attentions: Iterable[labels.Attention]) -> None:
+    """Put each message next to the control it is about (or above its group when closed)."""
+    slots = _SLOTS.get(None) or {}
+    for attention in attentions:
+        for key in attention.keys:
+            if key in slots:
+                slots[key].error(safe.text(attention.message), icon=":material/edit:")
+            elif "group:" + labels.group(key) in slots:
+                slots["group:" + labels.group(key)].error(
+                    f"{labels.label(key)}: {safe.text(attention.message)}", icon=":material/edit:"
+                )
 
 
 def _help(key: str, extra: str = "") -> str:
@@ -94,6 +120,7 @@ def number(
             key=k,
             help=_help(key, help_extra),
         )
+    _slot(key)
 
 
 def slider(
@@ -119,6 +146,7 @@ def slider(
         v[key] = st.slider(
             label, low, high, step=float(step), format=fmt, key=k, help=_help(key, help_extra)
         )
+    _slot(key)
 
 
 def pick(
@@ -139,6 +167,7 @@ def pick(
     v[key] = chosen
     if chosen:
         st.caption(details(chosen))
+    _slot(key)
 
 
 KIND_HELP = {
@@ -169,6 +198,7 @@ def choice(
         on_change=on_change,
         args=args,
     )
+    _slot(key)
 
 
 # --- The groups -------------------------------------------------------------------------------
@@ -209,6 +239,7 @@ def workload(v: Values) -> None:
         help="Any volume, e.g. 2400000; the slider above jumps to it.",
         on_change=_calls_from_number,
     )
+    _slot("calls")
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
@@ -369,6 +400,7 @@ def hybrid(v: Values) -> None:
         help=_help("hy.share"),
     )
     v["hy.share"] = None if auto else share
+    _slot("hy.share")
 
 
 def category_changes(v: Values) -> None:
@@ -388,6 +420,7 @@ def category_changes(v: Values) -> None:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
         st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
+    _slot("cc.events")
 
 
 def people(v: Values) -> None:
@@ -473,7 +506,9 @@ def scenario_source(ctx: Context) -> None:
     )
     errors = st.session_state.get(state.UPLOAD_ERRORS) or []
     if errors:
-        st.error("This file was not loaded; your inputs are unchanged.\n\n" + safe.lines(errors))
+        st.error("This file was not loaded; your inputs are unchanged. What to fix:")
+        # A code block keeps the file's text inert; wrapped, so long lines stay readable.
+        st.code(safe.public("\n".join(errors)), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
         st.success(safe.text(note))
@@ -520,7 +555,10 @@ def sidebar(ctx: Context, v: Values) -> None:
         "people": lambda: people(v),
         "about": lambda: about(v),
     }
+    slots: dict[str, Any] = {}
+    _SLOTS.set(slots)
     for key, title, expanded in GROUPS:
+        slots["group:" + title] = st.empty()
         box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")
         if box.open:
             with box:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from tcocalc.model.projection import Result
 from tcocalc.present import charts, summary
+from tcocalc.present import hidden_costs as hidden
 
 
 def breakeven(result: Result, show_hybrid: bool) -> None:
@@ -26,6 +27,7 @@ def breakeven(result: Result, show_hybrid: bool) -> None:
         "Shaded: the fine-tuned model's lead time, when prompting still serves the traffic. "
         "The camera icon saves a 16:9 PNG for slides."
     )
+    st.table(summary.totals_table(result, show_hybrid))
 
 
 def monthly(result: Result, show_hybrid: bool) -> None:
@@ -43,7 +45,7 @@ def hidden_costs(result: Result, show_hybrid: bool) -> None:
         "The reference article's comparison of hidden costs, with this scenario's numbers. "
         "Dollar amounts follow the toggles above."
     )
-    st.table(summary.hidden_cost_table(result))
+    st.table(hidden.hidden_cost_table(result))
 
 
 TABS: dict[str, Callable[[Result, bool], None]] = {

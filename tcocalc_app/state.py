@@ -36,6 +36,10 @@ URL_WARNINGS = "url_warnings"
 UPLOAD = "upload"
 UPLOAD_ERRORS = "upload_errors"
 UPLOAD_NOTE = "upload_note"
+COMPARE_PARAMS = "compare.params"
+"""The Compare tab's part of the link (``compare=...``, ``c.<name>=...``), kept by :func:`sync_url`."""
+LAST_GOOD = "last_good"
+"""The last scenario the inputs formed: shown while the inputs do not fit together."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ def init(ctx: Context) -> None:
         base = base_scenario(ctx)
     except InputFileError:
         return  # the page shows the file's errors; the inputs load once a valid file is picked
+    from tcocalc_app import compare  # the Compare tab reads its own part of the link
+
+    warnings.extend(compare.link_params(params, ctx.catalog))
+    params = {k: v for k, v in params.items() if k != compare.PARAM}
+    params = {k: v for k, v in params.items() if not k.startswith(compare.SAVED_PREFIX)}
     decoded = query.decode(params, base, ctx.catalog, reserved=PAGE_PARAMS)
     warnings.extend(decoded.warnings)
     load_values(decoded.values)
@@ -154,5 +163,35 @@ def sync_url(scenario: Scenario, base: Scenario, catalog: Catalog) -> None:
     params.update(query.encode(scenario, base, catalog))
     if not st.session_state.get(SHOW_HYBRID, True):
         params[HYBRID_PARAM] = "0"
+    params.update(st.session_state.get(COMPARE_PARAMS) or {})
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+
+
+def remember_good(scenario: Scenario) -> None:
+    st.session_state[LAST_GOOD] = scenario
+
+
+def last_good(base: Scenario) -> Scenario:
+    """The scenario of the last inputs that fitted together (``base`` before any did)."""
+    good = st.session_state.get(LAST_GOOD)
+    return good if isinstance(good, Scenario) else base
+
+
+def for_link(
+    v: MutableMapping[str, query.Value],
+    problems: list[query.ValueProblem],
+    good: Scenario,
+    catalog: Catalog,
+) -> Scenario:
+    """The scenario the link shares while inputs conflict: every input as set, except those of a
+    broken rule, which keep their last good values (the last good scenario if even that fails)."""
+    kept = query.flatten(good, catalog)
+    merged = dict(v)
+    for problem in problems:
+        for key in problem.keys:
+            merged[key] = kept[key]
+    try:
+        return query.build(merged, catalog)
+    except query.ScenarioValuesError:
+        return good

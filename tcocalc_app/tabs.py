@@ -24,6 +24,7 @@ PLUGGABLE: dict[str, tuple[str, str]] = {
         "Sensitivity of the break-even to each input, and how sure it is (Monte Carlo).",
     ),
     "Pricing": ("tcocalc_app.pricing", "The prices in use, where they come from and how old."),
+    "Compare": ("tcocalc_app.compare", "Two to four scenarios side by side."),
     "Export": ("tcocalc_app.export", "Slides, images and spreadsheets of this scenario."),
 }
 

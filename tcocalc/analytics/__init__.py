@@ -16,12 +16,11 @@ Three analyses, each a pure function of a :class:`Basis` (a scenario with its pr
     once. Fan of the cumulative difference (P10-P50-P90), probability each challenger is cheaper by
     the horizon, distribution of the break-even month, "never" included.
 
-Everything is vectorised: each analysis turns its variants (tornado rows, grid points, draws) into
-``(n, 1)`` parameter arrays. The tornado is one call of :func:`tcocalc.model.engine.compute_totals` (the
-switching values add a grid scan and three bisection rounds); the map runs it in blocks of a few
-hundred grid points that stay in the CPU cache. The Monte Carlo walks the months once with every
-draw as a vector (:mod:`tcocalc.model.stepped`). No Python loop runs over
-draws or grid points.
+Each analysis turns its variants (tornado rows, grid points, draws) into ``(n, 1)`` parameter
+arrays and hands them to the model's one month walk (:func:`tcocalc.model.engine.walk` and the
+functions beside it). The tornado is one call (the switching values add a grid scan and three
+bisection rounds); the map asks for horizon totals only; the Monte Carlo reads its draws a few
+months at a time. No Python loop runs over draws or grid points.
 
 Conventions, as in :mod:`tcocalc.model.breakeven`: the *difference* is the challenger's cumulative cost
 minus prompting's (negative: the challenger saves); a challenger is *ahead* when the difference is

@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 
 
 from tcocalc.analytics.drivers import (
-    AHEAD_TOLERANCE_USD,
     ASSUMED_CADENCE_MONTHS,
     CHALLENGERS,
     DRIVERS,
     Driver,
 )
-from tcocalc.model.engine import STRATEGIES, compute_totals
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES
+from tcocalc.model.engine import cumulative_totals as engine_cumulative_totals
 from tcocalc.model.params import Params, category_events, resolve
 from tcocalc.model.scenario import CategoryChanges
 
@@ -215,7 +215,7 @@ def basis_of(source: Basis | Result | tuple[Scenario, Catalog]) -> Basis:
 
 def cumulative_totals(params: Params) -> Arr:
     """Cumulative USD of each strategy at the end of each month: shape ``(..., 3, H)``."""
-    return np.cumsum(compute_totals(params), axis=-1)
+    return engine_cumulative_totals(params)
 
 
 def durable_breakeven_months(difference: Arr, axis: int = -1) -> IntArr:
@@ -241,7 +241,7 @@ _MAGNITUDE_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
 
 def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
     """``np.percentile(x, pcts, axis=-1)`` (linear interpolation) of finite values, equal to it
-    bit for bit, about 1.5x faster; ``x`` is reordered along its last axis.
+    bit for bit, about 2x faster; ``x`` is reordered along its last axis.
 
     The order statistics are selected on integer keys that sort like the floats (partitioning
     int64 is faster than float64 in numpy), then interpolated with numpy's own formula. ``x``
@@ -270,8 +270,23 @@ def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
         flip = rows >> 63
         flip &= _MAGNITUDE_BITS
         rows ^= flip
-    keys.partition(np.unique(np.concatenate([previous, following])), axis=-1)
-    picked = keys[:, np.concatenate([previous, following])]
+    # Partition at the lower order statistics only; each upper one (the next in sorted order)
+    # is then the smallest key between it and the next lower one (one min pass, not a
+    # partition round per percentile).
+    lower = np.unique(previous)
+    keys.partition(lower, axis=-1)
+    upper = {}
+    for j, at in enumerate(lower.tolist()):
+        stop = int(lower[j + 1]) + 1 if j + 1 < lower.size else n
+        upper[at] = keys[:, at] if at + 1 >= stop else keys[:, at + 1 : stop].min(axis=-1)
+    picked = np.stack(
+        [keys[:, i] for i in previous.tolist()]
+        + [
+            keys[:, i] if i == j else upper[j]
+            for i, j in zip(following.tolist(), previous.tolist(), strict=True)
+        ],
+        axis=-1,
+    )
     picked ^= (picked >> 63) & _MAGNITUDE_BITS  # back to floats, for the picked ones only
     values = picked.view(np.float64).reshape(*x.shape[:-1], 2, -1)
     a = np.moveaxis(values[..., 0, :], -1, 0)
@@ -295,19 +310,16 @@ def _horizon_difference(basis: Basis, values: Mapping[str, Arr | float], challen
     return cum[..., i, -1] - cum[..., 0, -1]
 
 
-BLOCK_CELLS = 64 * 1024
-"""Variant-months per vectorised compute in the map (see :func:`_blocks`)."""
-DRAW_BLOCK_CELLS = 4 * 1024 * 1024
-"""Draw-months per month-by-month walk in the Monte Carlo: 34,952 draws at 120 months, 100 MB of
-cumulative totals. Longer vectors make each month's arithmetic cheaper; this bounds the memory."""
+BLOCK_CELLS = 1_000_000
+"""Variant-months per walk in the map: bounds the memory of a varied category schedule (8 MB)."""
 
 
 def _blocks(n: int, horizon: int, cells: int | None = None) -> list[slice]:
     """Consecutive slices covering ``range(n)``, each about ``cells`` / ``horizon`` long
     (``cells`` defaults to :data:`BLOCK_CELLS`).
 
-    >>> _blocks(1_200, 120)
-    [slice(0, 546, None), slice(546, 1092, None), slice(1092, 1200, None)]
+    >>> _blocks(20_000, 120)
+    [slice(0, 8333, None), slice(8333, 16666, None), slice(16666, 20000, None)]
     """
     size = max(64, (BLOCK_CELLS if cells is None else cells) // max(horizon, 1))
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]

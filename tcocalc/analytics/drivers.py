@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 Challenger = Literal["fine_tuning", "hybrid"]
 CHALLENGERS: tuple[Challenger, ...] = ("fine_tuning", "hybrid")
-AHEAD_TOLERANCE_USD = 1e-6
-"""A challenger is ahead when its cumulative cost exceeds prompting's by at most this (as in
-:func:`tcocalc.model.breakeven.breakeven`)."""
 DEFAULT_TORNADO_SHARE = 0.25
 TORNADO_SHARES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
 """The variations the page offers (±5 % to ±50 %)."""

@@ -27,7 +27,6 @@ from tcocalc.analytics.basis import (
     durable_breakeven_months,
 )
 from tcocalc.analytics.drivers import (
-    AHEAD_TOLERANCE_USD,
     DEFAULT_TORNADO_SHARE,
     DRIVERS,
     Challenger,
@@ -35,7 +34,7 @@ from tcocalc.analytics.drivers import (
     format_usd,
     format_value,
 )
-from tcocalc.model.engine import STRATEGY_LABELS
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGY_LABELS
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]

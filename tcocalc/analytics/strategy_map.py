@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from tcocalc.pricing.catalog import Catalog
 
 
-from tcocalc.analytics.basis import Basis, _blocks, _index, basis_of, cumulative_totals
-from tcocalc.analytics.drivers import AHEAD_TOLERANCE_USD, DRIVERS
-from tcocalc.model.engine import STRATEGIES
+from tcocalc.analytics.basis import Basis, _blocks, _index, basis_of
+from tcocalc.analytics.drivers import DRIVERS
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, horizon_totals
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]
@@ -127,7 +127,7 @@ def breakeven_map(
     points: int = 50,
 ) -> BreakEvenMap:
     """Each strategy's horizon total over the grid ``x_values`` x ``y_values`` (default
-    :func:`default_range` of ``points`` each), vectorised in cache-sized blocks of grid points."""
+    :func:`default_range` of ``points`` each), in blocks of grid points (:data:`BLOCK_CELLS`)."""
     basis = basis_of(source)
     if x == y:
         raise ValueError("choose two different drivers for the map")
@@ -137,8 +137,7 @@ def breakeven_map(
     grid = {x: xx.ravel(), y: yy.ravel()}
     at_horizon = np.empty((xx.size, 3))
     for block in _blocks(xx.size, basis.horizon_months):
-        cum = cumulative_totals(basis.params_for({k: v[block] for k, v in grid.items()}))
-        at_horizon[block] = cum[:, :, -1]
+        at_horizon[block] = horizon_totals(basis.params_for({k: v[block] for k, v in grid.items()}))
     totals = at_horizon.T.reshape(3, ys.size, xs.size)
     note = short = None
     if "new_categories_per_year" in (x, y):

@@ -20,25 +20,19 @@ if TYPE_CHECKING:
 
 
 from tcocalc.analytics.basis import (
-    DRAW_BLOCK_CELLS,
     Basis,
-    _blocks,
     _index,
     basis_of,
-    cumulative_totals,
-    durable_breakeven_months,
     percentiles_in_place,
 )
 from tcocalc.analytics.drivers import (
-    AHEAD_TOLERANCE_USD,
     CHALLENGERS,
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     DRIVERS,
     format_value,
 )
-from tcocalc.model.engine import STRATEGIES
-from tcocalc.model.stepped import cumulative_totals_by_month
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, variant_count, walk
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]
@@ -300,9 +294,10 @@ def monte_carlo(
     """Sample every uncertain driver ``draws`` times and project every draw, vectorised.
 
     ``ranges`` defaults to :func:`default_ranges`. Inputs are drawn independently (no
-    correlation between them). The draws are projected month by month with every draw as a
-    vector (:func:`tcocalc.model.stepped.cumulative_totals_by_month`, equal to the engine bit for bit),
-    in blocks of at most :data:`DRAW_BLOCK_CELLS` draw-months to bound memory.
+    correlation between them). Every draw goes through the engine's one month walk
+    (:func:`tcocalc.model.engine.walk`), a few months at a time (:data:`MONTHS_PER_STEP_CELLS`
+    draw-months per step), so memory grows with the draws, not with draws x months: the
+    percentiles, break-even months and totals are taken from each step as it passes.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -313,31 +308,29 @@ def monte_carlo(
         raise ValueError("each driver may have one range only")
     inputs = {u.driver: sample(u, draws, seed, distribution) for u in chosen}
     h = basis.horizon_months
+    params = basis.params_for(inputs) if inputs else basis.params
+    fixed = variant_count(params) == 1  # nothing varies: every draw is the same projection
     totals = np.empty((draws, 3))
-    months = np.empty((draws, 2), dtype=np.int64)
     series = np.empty((draws, 3, h)) if keep_series else None
-    fixed = None if inputs else cumulative_totals(basis.params)[:, :, None]
-    blocks = _blocks(draws, h, DRAW_BLOCK_CELLS)
-    # Challenger - prompting, draws last: the percentiles run along contiguous rows.
-    diff_by_month = np.empty((2, h, draws)) if len(blocks) > 1 else None
-    for block in blocks:
-        if fixed is None:
-            cum = cumulative_totals_by_month(
-                basis.params_for({k: v[block] for k, v in inputs.items()})
-            )  # (3, H, draws in the block)
-        else:
-            cum = np.broadcast_to(fixed, (3, h, block.stop - block.start)).copy()
-        totals[block] = cum[:, -1, :].T
-        if series is not None:
-            series[block] = cum.transpose(2, 0, 1)
-        diff = np.subtract(cum[1:], cum[:1], out=cum[1:])  # in place: no second large array
-        months[block] = durable_breakeven_months(diff, axis=1).T
-        if diff_by_month is None:
-            diff_by_month = diff
-        else:
-            diff_by_month[:, :, block] = diff
-    assert diff_by_month is not None
-    pct = percentiles_in_place(diff_by_month, PERCENTILES)  # (3 percentiles, 2, H)
+    pct = np.empty((3, 2, h))  # (percentile, challenger, month)
+    step_months = max(1, MONTHS_PER_STEP_CELLS // max(1, variant_count(params)))
+    last_behind = np.zeros((2, 1))
+    for step in walk(params, months_per_step=step_months, with_cumulative=keep_series):
+        m0, k = step.first_month - 1, step.months
+        diff = step.differences  # (2 challengers, months, draws): challenger - prompting
+        if fixed:
+            diff = np.ascontiguousarray(np.broadcast_to(diff, (2, k, draws)))
+        if series is not None and step.cumulative is not None:
+            series[:, :, m0 : m0 + k] = np.broadcast_to(
+                step.cumulative.transpose(2, 0, 1), (draws, 3, k)
+            )
+        if m0 + k == h:
+            totals[:] = step.totals.T
+            last_behind = step.last_behind_month
+        pct[:, :, m0 : m0 + k] = percentiles_in_place(diff, PERCENTILES)
+    # Durable break-even: the month after the last one behind; 0 when behind at the horizon.
+    months = np.where(last_behind == h, 0, last_behind + 1).T.astype(np.int64)
+    months = np.ascontiguousarray(np.broadcast_to(months, (draws, 2)))
     return MonteCarlo(
         ranges=chosen,
         distribution=distribution,
@@ -350,3 +343,7 @@ def monte_carlo(
         percentiles_usd=np.ascontiguousarray(pct.transpose(1, 0, 2)),
         cumulative_usd=series,
     )
+
+
+MONTHS_PER_STEP_CELLS = 1_000_000
+"""Draw-months walked per step of the Monte Carlo: 8 MB per strategy; a step is at least a month."""

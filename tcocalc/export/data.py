@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -30,12 +30,15 @@ from tcocalc.export.common import (
 )
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
+from tcocalc.present.summary import breakeven_value, difference_sentence
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from tcocalc.model.engine import Strategy
     from tcocalc.model.projection import Result
     from tcocalc.model.scenario import Scenario
+    from tcocalc.present.compare import Comparison
     from tcocalc.pricing.catalog import Catalog
 
 USD_FORMAT = "#,##0.00"
@@ -65,8 +68,15 @@ def scenario_yaml(scenario: Scenario, *, today: dt.date | None = None) -> bytes:
     return (header + dump_scenario(scenario)).encode("utf-8")
 
 
-def workbook_xlsx(result: Result, catalog: Catalog, *, today: dt.date | None = None) -> bytes:
-    """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices)."""
+def workbook_xlsx(
+    result: Result,
+    catalog: Catalog,
+    *,
+    today: dt.date | None = None,
+    comparison: Comparison | None = None,
+) -> bytes:
+    """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices,
+    and Comparison when ``comparison`` is given)."""
     today = today or dt.date.today()
     prices = price_lines(result.scenario, catalog)
     wb = Workbook()
@@ -100,6 +110,8 @@ def workbook_xlsx(result: Result, catalog: Catalog, *, today: dt.date | None = N
         if str(cell.value).startswith(("http://", "https://")):
             cell.hyperlink = str(cell.value)
             cell.style = "Hyperlink"
+    if comparison is not None:
+        _comparison(wb.create_sheet("Comparison"), comparison)
     _as_text(wb)
     out = io.BytesIO()
     wb.save(out)
@@ -122,9 +134,31 @@ def _as_text(wb: Workbook) -> None:
                     cell.quotePrefix = True
 
 
+def _comparison(ws: Worksheet, c: Comparison) -> None:
+    """The headline of each scenario, then every input that differs."""
+    heads = c.headline_rows()
+    measures = [k for k in heads[0] if k != "Scenario"]
+    _header(ws, 1, ["", *c.names])
+    row = 1
+    for m in measures:
+        row += 1
+        ws.cell(row=row, column=1, value=m).font = BOLD
+        for j, h in enumerate(heads, start=2):
+            ws.cell(row=row, column=j, value=_text(h[m]))
+    row += 2
+    _header(ws, row, ["Inputs that differ", *c.names])
+    for r in c.differing_inputs():
+        row += 1
+        for j, value in enumerate([r["Input"], *(r[n] for n in c.names)], start=1):
+            ws.cell(row=row, column=j, value=_text(value))
+    ws.column_dimensions["A"].width = 40
+    for j in range(2, len(c.names) + 2):
+        ws.column_dimensions[get_column_letter(j)].width = 34
+
+
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for j, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=j, value=value)
+        cell = ws.cell(row=row, column=j, value=_text(value))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 
@@ -189,17 +223,25 @@ def _summary(ws: Worksheet, result: Result, as_of: str, today: dt.date) -> None:
     _header(
         ws,
         row,
-        ["Strategy", "Break-even month", "First month ahead", "Trend estimate", "Saving, USD"],
+        [
+            "Strategy",
+            "Break-even",
+            "First month ahead",
+            "Trend estimate",
+            "Saving, USD",
+            "Against prompting",
+        ],
     )
     for challenger in CHALLENGERS:
         b = r.fine_tuning_breakeven if challenger == "fine_tuning" else r.hybrid_breakeven
         row += 1
         values = [
             STRATEGY_LABELS[challenger],
-            b.durable_month,
+            breakeven_value(b),
             b.first_month,
             b.estimated_month,
             b.savings_at_horizon_usd,
+            difference_sentence(cast("Strategy", challenger), b.savings_at_horizon_usd, h),
         ]
         for j, value in enumerate(values, start=1):
             ws.cell(row=row, column=j, value=value)

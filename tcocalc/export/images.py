@@ -212,15 +212,52 @@ FigureBuilder = Callable[["Result", bool], "go.Figure"]
 CHART_TITLES = {
     "cumulative-cost": "Cumulative cost",
     "monthly-cost": "Monthly cost by component",
+    "tornado": "What flips the decision (tornado)",
+    "breakeven-map": "Where the decision flips (map)",
+    "monte-carlo-fan": "How sure: the fan of outcomes",
+    "breakeven-months": "How sure: break-even months",
+    "uncertainty-drivers": "How sure: what drives the spread",
 }
-"""The page's charts by file-name stem (the stems its own camera button uses)."""
+"""Every chart of the page by file-name stem (the stems its own camera button uses)."""
 
 
 def chart_builders() -> dict[str, FigureBuilder]:
-    """The page's chart builders (:mod:`tcocalc.present.charts`) by file-name stem."""
+    """Every chart of the page by file-name stem: the overview's (:mod:`tcocalc.present.charts`)
+    and the Analysis tab's (:mod:`tcocalc.present.analytics_charts`, at the analyses' defaults)."""
+    from tcocalc import analytics as A
+    from tcocalc.present import analytics_charts as ac
     from tcocalc.present import charts
 
-    return {"cumulative-cost": charts.cumulative_cost, "monthly-cost": charts.monthly_cost}
+    def name(result: Result) -> str:
+        return result.scenario.name
+
+    def tornado(result: Result, show_hybrid: bool) -> go.Figure:
+        return ac.tornado_chart(A.tornado(result), name(result))
+
+    def strategy_map(result: Result, show_hybrid: bool) -> go.Figure:
+        basis = A.Basis.from_result(result)
+        return ac.breakeven_map_chart(
+            A.breakeven_map(basis, "monthly_calls", "new_categories_per_year"), name(result)
+        )
+
+    def fan(result: Result, show_hybrid: bool) -> go.Figure:
+        return ac.fan_chart(A.monte_carlo(result), name(result), show_hybrid)
+
+    def months(result: Result, show_hybrid: bool) -> go.Figure:
+        return ac.breakeven_histogram(A.monte_carlo(result), name(result), show_hybrid)
+
+    def drivers(result: Result, show_hybrid: bool) -> go.Figure:
+        return ac.importance_chart(A.monte_carlo(result), "fine_tuning", name(result))
+
+    return {
+        "cumulative-cost": charts.cumulative_cost,
+        "monthly-cost": charts.monthly_cost,
+        "tornado": tornado,
+        "breakeven-map": strategy_map,
+        "monte-carlo-fan": fan,
+        "breakeven-months": months,
+        "uncertainty-drivers": drivers,
+    }
 
 
 def chart_images(result: Result, fmt: ImageFormat, *, show_hybrid: bool = True) -> dict[str, bytes]:

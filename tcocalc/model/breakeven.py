@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
-from tcocalc.model.engine import STRATEGIES, component_mask, compute
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, horizon_totals
 from tcocalc.model.params import resolve
 
 if TYPE_CHECKING:
@@ -70,10 +70,10 @@ class BreakEven:
             return f"breaks even in month {self.durable_month}"
         if self.estimated_month is not None:
             return (
-                f"does not break even within {self.horizon_months} months "
+                f"does not break even by month {self.horizon_months} "
                 f"(on the current trend: month {self.estimated_month})"
             )
-        return f"does not break even within {self.horizon_months} months, nor on the current trend"
+        return f"does not break even by month {self.horizon_months}, nor on the current trend"
 
 
 def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> BreakEven:
@@ -86,7 +86,7 @@ def breakeven(prompting_cum: Arr, challenger_cum: Arr, challenger: str) -> Break
     diff = np.asarray(challenger_cum, dtype=np.float64) - np.asarray(prompting_cum)
     horizon = diff.shape[-1]
     # A cent of tolerance: equal plans should not flip on float noise.
-    ahead = diff <= 1e-6
+    ahead = diff <= AHEAD_TOLERANCE_USD
     first = int(np.argmax(ahead)) + 1 if ahead.any() else None
     behind = np.nonzero(~ahead)[0]
     durable: int | None = None
@@ -118,15 +118,13 @@ def first_breakeven_months(prompting_cum: Arr, challenger_cum: Arr) -> npt.NDArr
     >>> first_breakeven_months(np.array([[1.0, 2, 3], [1, 2, 3]]), np.array([[2.0, 2, 2], [9, 9, 9]]))
     array([2, 0])
     """
-    ahead = (challenger_cum - prompting_cum) <= 1e-6
+    ahead = (challenger_cum - prompting_cum) <= AHEAD_TOLERANCE_USD
     return np.where(ahead.any(axis=-1), np.argmax(ahead, axis=-1) + 1, 0)
 
 
 def horizon_difference(params: Params, challenger_index: int = 1) -> Arr:
     """Challenger minus prompting, cumulative USD at the horizon, over the variants of ``params``."""
-    comp = compute(params)
-    mask = component_mask(params.include_engineering, params.include_error_cost)
-    totals = comp[..., mask, :].sum(axis=(-2, -1))
+    totals = horizon_totals(params)
     return totals[..., challenger_index] - totals[..., 0]
 
 
@@ -162,7 +160,7 @@ def breakeven_volume(
 
     volumes = np.concatenate([[0.0], np.logspace(0, math.log10(MAX_VOLUME), grid_points)])
     diff = diff_at(volumes)
-    ahead = diff <= 1e-6
+    ahead = diff <= AHEAD_TOLERANCE_USD
     horizon = scenario.horizon_months
     if not ahead[-1]:
         return BreakEvenVolume(challenger, None, horizon, MAX_VOLUME)
@@ -172,7 +170,7 @@ def breakeven_volume(
     lo, hi = float(volumes[behind[-1]]), float(volumes[behind[-1] + 1])
     while hi - lo > 1e-3 * hi:
         probe = np.linspace(lo, hi, 34)[1:-1]
-        ok = diff_at(probe) <= 1e-6
+        ok = diff_at(probe) <= AHEAD_TOLERANCE_USD
         first_ok = int(np.argmax(ok)) if ok.any() else probe.size
         lo = float(probe[first_ok - 1]) if first_ok > 0 else lo
         hi = float(probe[first_ok]) if first_ok < probe.size else hi

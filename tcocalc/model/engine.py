@@ -1,7 +1,9 @@
-"""The projection: three strategies, seven cost components, month by month.
+"""The strategies month by month: the one implementation of the cost model.
 
-:func:`compute` does the arithmetic on :class:`~tcocalc.model.params.Params` and works on many
-variants at once; :func:`tcocalc.model.projection.project` is the entry point for a scenario.
+:func:`walk` is a month-by-month loop over each variant, compiled with numba. The same code serves
+one scenario (one variant), the tornado's variants, the map's grid and the Monte Carlo's draws
+(thousands of variants, walked a few months at a time so memory stays bounded). Every quantity it
+adds up is a function of :mod:`tcocalc.model.costs`, called on the variant's numbers.
 
 Strategies
     ``prompting``: an off-the-shelf model with a long prompt.
@@ -19,20 +21,23 @@ Components (USD per month; a strategy's total is their sum and nothing else)
     ``retraining``    compute of each re-train (category change, drift schedule, forced migration)
     ``inference``     per-token bills, hosting hours and dedicated GPU replicas
     ``errors``        calls x (1 - accuracy) x USD per wrong answer
+
+Variants: any numeric field of :class:`~tcocalc.model.params.Params` may be an ``(n, 1)`` array and
+the category schedule an ``(n, H)`` one; every result then has a leading axis of length ``n``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections import namedtuple
+from collections.abc import Iterator
+from typing import Any, Literal, NamedTuple
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
 from tcocalc.model.params import NUMERIC_FIELDS, Params
-
-if TYPE_CHECKING:
-    pass
 
 Arr = npt.NDArray[np.float64]
 Strategy = Literal["prompting", "fine_tuning", "hybrid"]
@@ -60,10 +65,16 @@ COMPONENT_LABELS = {
     "errors": "Wrong answers",
 }
 
+Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
+"""One 1-D float64 array per numeric field: length 1 (shared by every variant) or n."""
+Series = namedtuple("Series", ("new_categories", "forced_migration", "prompt_migration"))
+"""Month-first ``(H, 1)`` or ``(H, n)`` float64 arrays (migrations as 0/1)."""
 
-def _at_month(value: c.Num, months: Arr, month: float) -> Arr:
-    """``value`` in ``month``, 0 elsewhere (an up-front cost)."""
-    return np.where(months == month, value, 0.0)
+STATE_ROWS = 11
+"""What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
+AHEAD_TOLERANCE_USD = 1e-6
+"""A challenger is ahead of prompting when its cumulative cost exceeds prompting's by at most this
+(as in :func:`tcocalc.model.breakeven.breakeven`)."""
 
 
 def component_mask(include_engineering: bool, include_error_cost: bool) -> npt.NDArray[np.bool_]:
@@ -77,222 +88,446 @@ def component_mask(include_engineering: bool, include_error_cost: bool) -> npt.N
     )
 
 
-def compute(p: Params) -> Arr:
-    """All components of all strategies: an array of shape ``(..., 3, 7, H)`` in USD per month.
+@numba.njit(inline="always")
+def _at(a: Any, i: int) -> Any:
+    """Variant ``i``'s value of a field held once for all variants or once per variant."""
+    return a[i] if a.shape[0] > 1 else a[0]
 
-    The leading dimensions are those of the varied parameters (none for one scenario, ``(n,)``
-    when some fields are ``(n, 1)`` arrays). Axis -3 follows :data:`STRATEGIES`, axis -2
-    :data:`COMPONENTS`.
-    """
-    shape, series = _component_series(p)
-    return np.stack(
-        [np.stack([np.broadcast_to(x, shape) for x in s], axis=-2) for s in series],
-        axis=-3,
+
+@numba.njit(inline="always")
+def _at_month(a: Any, m: int, i: int) -> Any:
+    return a[m, i] if a.shape[1] > 1 else a[m, 0]
+
+
+@numba.njit(inline="always")
+def _store(components: Any, month: int, strategy: int, i: int, row: Any) -> None:
+    """Write a strategy's seven components of one month (constant indices: no tuple in memory)."""
+    components[month, strategy, 0, i] = row[0]
+    components[month, strategy, 1, i] = row[1]
+    components[month, strategy, 2, i] = row[2]
+    components[month, strategy, 3, i] = row[3]
+    components[month, strategy, 4, i] = row[4]
+    components[month, strategy, 5, i] = row[5]
+    components[month, strategy, 6, i] = row[6]
+
+
+@numba.njit(inline="always")
+def _included(row: Any, on: Any) -> Any:
+    """The month's total of the included components, added in :data:`COMPONENTS` order (an
+    excluded one is x 0.0, which leaves the sum exact)."""
+    return (
+        row[0] * on[0]
+        + row[1] * on[1]
+        + row[2] * on[2]
+        + row[3] * on[3]
+        + row[4] * on[4]
+        + row[5] * on[5]
+        + row[6] * on[6]
     )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _walk(
+    v: Any,
+    s: Any,
+    f_retrain_every_months: int,
+    h_retrain_every_months: int,
+    on: Any,
+    state: Any,
+    m0: int,
+    m1: int,
+    components: Any,
+    cumulative: Any,
+    differences: Any,
+) -> None:
+    """Walk months ``m0 .. m1 - 1`` (0-based) of every variant.
+
+    ``state`` (``STATE_ROWS`` x n) carries, per variant: calls this month, new examples labeled so
+    far, categories added since go-live, categories the hybrid's tuned model knows, whether each
+    model has migrated, the cumulative total of each strategy, and the last month (1-based, 0:
+    none yet) each challenger was behind prompting by more than :data:`AHEAD_TOLERANCE_USD`.
+    ``components`` (months, 3, 7, n) receives every component when it has rows; ``cumulative``
+    (3, k, n) the cumulative included totals of the last ``k`` months walked; ``differences``
+    (2, k, n) each challenger's cumulative minus prompting's, for the last ``k`` months.
+    (Division by zero gives inf or nan, as in numpy, instead of raising: the inputs' validation
+    keeps divisors positive.)
+    """
+    n = state.shape[1]
+    keep = components.shape[0] > 0
+    last_kept = m1 - cumulative.shape[1]
+    last_diff = m1 - differences.shape[1]
+    for i in range(n):
+        rate = _at(v.engineer_usd_per_hour, i)
+        wrong_usd = _at(v.usd_per_wrong_answer, i)
+        growth = c.growth_factor(_at(v.monthly_growth_pct, i))
+        lead = _at(v.f_lead_time_weeks, i)
+        go = c.go_live_month(lead)
+        p_acc, f_acc = _at(v.p_accuracy, i), _at(v.f_accuracy, i)
+        peak = _at(v.peak_to_average_ratio, i)
+        per_replica = _at(v.f_calls_per_second_per_replica, i)
+        min_replicas = _at(v.f_min_replicas, i)
+        replica_usd_h = _at(v.f_replica_usd_per_hour, i)
+        share_per_new = _at(v.h_traffic_share_per_new_category, i)
+        p_examples_new = _at(v.p_examples_per_new_category, i)
+        p_label_usd = _at(v.p_usd_per_labeled_example, i)
+        f_examples_new = _at(v.f_examples_per_new_category, i)
+        f_label_usd = _at(v.f_usd_per_labeled_example, i)
+        f_examples0 = _at(v.f_training_examples, i)
+        f_tokens_per_example = _at(v.f_tokens_per_example, i)
+        epochs = _at(v.f_epochs, i)
+        p_change_h = _at(v.p_hours_per_category_change, i)
+        p_migration_h = _at(v.p_hours_per_model_migration, i)
+        f_change_h = _at(v.f_hours_per_category_change, i)
+        f_retrain_h = _at(v.f_hours_per_retrain, i)
+        f_build_h, p_build_h = _at(v.f_build_hours, i), _at(v.p_build_hours, i)
+
+        # USD per call today [0] and on the successor after a migration [1].
+        p_tokens_in = _at(v.p_input_tokens_per_call, i)
+        p_tokens_out = _at(v.p_output_tokens_per_call, i)
+        p_per_call = (
+            c.token_inference_usd(
+                1.0,
+                p_tokens_in,
+                p_tokens_out,
+                _at(v.p_usd_per_1m_input_tokens, i),
+                _at(v.p_usd_per_1m_output_tokens, i),
+            ),
+            c.token_inference_usd(
+                1.0,
+                p_tokens_in,
+                p_tokens_out,
+                _at(v.p_successor_usd_per_1m_input_tokens, i),
+                _at(v.p_successor_usd_per_1m_output_tokens, i),
+            ),
+        )
+        f_tokens_in = _at(v.f_input_tokens_per_call, i)
+        f_tokens_out = _at(v.f_output_tokens_per_call, i)
+        f_per_call = (
+            c.token_inference_usd(
+                1.0,
+                f_tokens_in,
+                f_tokens_out,
+                _at(v.f_usd_per_1m_input_tokens, i),
+                _at(v.f_usd_per_1m_output_tokens, i),
+            ),
+            c.token_inference_usd(
+                1.0,
+                f_tokens_in,
+                f_tokens_out,
+                _at(v.f_successor_usd_per_1m_input_tokens, i),
+                _at(v.f_successor_usd_per_1m_output_tokens, i),
+            ),
+        )
+        hosting_usd_h = (
+            _at(v.f_hosting_usd_per_hour, i),
+            _at(v.f_successor_hosting_usd_per_hour, i),
+        )
+        usd_per_training_token = (
+            _at(v.f_usd_per_training_token, i),
+            _at(v.f_successor_usd_per_training_token, i),
+        )
+        p_maintenance = c.people_usd(_at(v.p_maintenance_hours_per_month, i), rate)
+        f_maintenance_full = c.people_usd(_at(v.f_maintenance_hours_per_month, i), rate)
+        initial_training = c.training_run_usd(
+            f_examples0 * f_tokens_per_example,
+            epochs,
+            usd_per_training_token[0],
+            _at(v.f_experiment_multiplier, i),
+        )
+        f_labels_at_start = c.labeling_usd(f_examples0, f_label_usd)
+        p_labels_at_start = c.labeling_usd(_at(v.p_labeled_examples, i), p_label_usd)
+
+        calls = state[0, i] if m0 > 0 else _at(v.monthly_calls, i)
+        examples_added, added, known = state[1, i], state[2, i], state[3, i]
+        p_moved, moved = state[4, i], state[5, i]
+        cum_p, cum_f, cum_h = state[6, i], state[7, i], state[8, i]
+        behind_f, behind_h = state[9, i], state[10, i]
+        for m in range(m0, m1):
+            month = m + 1.0
+            first = m == 0
+            if m > 0:
+                calls *= growth  # calls_per_month, one month at a time
+            new = _at_month(s.new_categories, m, i)
+            event = new > 0.0
+            p_moves = _at_month(s.prompt_migration, m, i) > 0.0
+            migration = _at_month(s.forced_migration, m, i) > 0.0
+            if p_moves:
+                p_moved = 1.0
+            if migration:
+                moved = 1.0
+            # Today's prices, or the successor's once the model has migrated.
+            p_call = p_per_call[1] if p_moved else p_per_call[0]
+            f_call = f_per_call[1] if moved else f_per_call[0]
+            hosting_now = hosting_usd_h[1] if moved else hosting_usd_h[0]
+            training_token_now = usd_per_training_token[1] if moved else usd_per_training_token[0]
+            live = c.live_fraction(lead, month)
+            after_live = month >= go
+            drift = c.retrain_due(f_retrain_every_months, month, go)
+            batch = c.retrain_due(h_retrain_every_months, month, go)
+            rebuilt = (drift or migration) and after_live  # re-trained on whatever is pending
+
+            # --- Prompting -------------------------------------------------------------------
+            p_change_labels = c.labeling_usd(new * p_examples_new, p_label_usd)
+            p_eng = (c.people_usd(p_build_h, rate) if first else 0.0) + (
+                c.people_usd(p_change_h, rate) * event
+                + (c.people_usd(p_migration_h, rate) if p_moves else 0.0)
+            )
+            p_labels = (p_labels_at_start if first else 0.0) + p_change_labels
+            p_inference = calls * p_call
+            p_errors = c.error_usd(calls, p_acc, wrong_usd)
+
+            # --- Fine-tuning -----------------------------------------------------------------
+            examples_added += new * f_examples_new  # labeled in the month they arrive
+            new_labels = c.labeling_usd(new * f_examples_new, f_label_usd)
+            event_retrain = event and after_live
+            f_runs = event_retrain or rebuilt
+            retrain_cost = c.training_run_usd(
+                (f_examples0 + examples_added) * f_tokens_per_example,
+                epochs,
+                training_token_now,
+            )
+            f_hours = (
+                (f_build_h if first else 0.0)
+                + (f_change_h if event_retrain else 0.0)
+                + (f_retrain_h if f_runs and not event_retrain else 0.0)
+                # Before go-live prompting serves traffic, so its prompt absorbs the change.
+                + (p_change_h if event and not after_live else 0.0)
+            )
+            gap = f_call - p_call
+            hosting = c.hourly_usd(hosting_now, live)
+            f_inference = calls * (p_call + live * gap) + hosting
+            if replica_usd_h > 0.0:
+                replicas = c.replicas_needed(calls * live, peak, per_replica, min_replicas)
+                f_inference += c.hourly_usd(replicas * replica_usd_h, live)
+            f_errors = c.error_usd(calls, live * f_acc + (1.0 - live) * p_acc, wrong_usd)
+            f_row = (
+                c.people_usd(f_hours, rate),
+                f_maintenance_full * live,
+                (f_labels_at_start if first else 0.0) + new_labels,
+                initial_training if first else 0.0,
+                retrain_cost if f_runs else 0.0,
+                f_inference,
+                f_errors,
+            )
+
+            # --- Hybrid: categories pending since the tuned model's last re-train ------------
+            if after_live:
+                added += new
+            pending = added - known
+            retrains = batch or rebuilt
+            h_category_runs = retrains and pending > 0.0
+            h_runs = h_category_runs or rebuilt
+            if retrains:
+                known = max(known, added)  # learnt now: known from next month on
+            h_share = live * (1.0 - min(1.0, pending * share_per_new))
+            h_hours = (
+                ((f_build_h + p_build_h) if first else 0.0)
+                + (p_change_h if event else 0.0)
+                + (p_migration_h if p_moves else 0.0)
+                + (f_change_h if h_category_runs else 0.0)
+                + (f_retrain_h if h_runs and not h_category_runs else 0.0)
+            )
+            h_inference = calls * (p_call + h_share * gap) + hosting
+            if replica_usd_h > 0.0:
+                replicas = c.replicas_needed(calls * h_share, peak, per_replica, min_replicas)
+                h_inference += c.hourly_usd(replicas * replica_usd_h, live)
+            h_errors = c.error_usd(calls, h_share * f_acc + (1.0 - h_share) * p_acc, wrong_usd)
+            h_row = (
+                c.people_usd(h_hours, rate),
+                p_maintenance + f_maintenance_full * live,
+                (f_labels_at_start if first else 0.0)
+                + new_labels
+                + (p_labels_at_start if first else 0.0)
+                + p_change_labels,
+                initial_training if first else 0.0,
+                retrain_cost if h_runs else 0.0,
+                h_inference,
+                h_errors,
+            )
+            p_row = (p_eng, p_maintenance, p_labels, 0.0, 0.0, p_inference, p_errors)
+
+            if keep:
+                _store(components, m - m0, 0, i, p_row)
+                _store(components, m - m0, 1, i, f_row)
+                _store(components, m - m0, 2, i, h_row)
+            cum_p += _included(p_row, on)
+            cum_f += _included(f_row, on)
+            cum_h += _included(h_row, on)
+            if m >= last_kept:
+                cumulative[0, m - last_kept, i] = cum_p
+                cumulative[1, m - last_kept, i] = cum_f
+                cumulative[2, m - last_kept, i] = cum_h
+            d_f, d_h = cum_f - cum_p, cum_h - cum_p
+            if d_f > AHEAD_TOLERANCE_USD:
+                behind_f = month
+            if d_h > AHEAD_TOLERANCE_USD:
+                behind_h = month
+            if m >= last_diff:
+                differences[0, m - last_diff, i] = d_f
+                differences[1, m - last_diff, i] = d_h
+        state[0, i], state[1, i], state[2, i], state[3, i] = calls, examples_added, added, known
+        state[4, i], state[5, i] = p_moved, moved
+        state[6, i], state[7, i], state[8, i] = cum_p, cum_f, cum_h
+        state[9, i], state[10, i] = behind_f, behind_h
+
+
+def variant_count(p: Params) -> int:
+    """How many variants ``p`` holds: the length of its ``(n, 1)`` fields (or ``(n, H)``
+    schedule); 1 when every field is a number."""
+    sizes = [np.shape(getattr(p, f))[0] for f in NUMERIC_FIELDS if np.ndim(getattr(p, f))]
+    if np.ndim(p.new_categories) == 2:
+        sizes.append(np.shape(p.new_categories)[0])
+    return max(sizes, default=1)
+
+
+def _is_varied(p: Params) -> bool:
+    return any(np.ndim(getattr(p, f)) for f in NUMERIC_FIELDS) or np.ndim(p.new_categories) == 2
+
+
+def _vector(x: Any, n: int, name: str) -> Arr:
+    a = np.asarray(x, dtype=np.float64).reshape(-1)
+    if a.size not in (1, n):
+        raise ValueError(f"{name}: {a.size} values for {n} variants")
+    return np.require(a, np.float64, ["C", "W"])
+
+
+def _months_first(x: Any, h: int, n: int, name: str) -> Arr:
+    a = np.asarray(x, dtype=np.float64)
+    a = a[:, None] if a.ndim == 1 else a.T
+    if a.shape[0] != h or a.shape[1] not in (1, n):
+        raise ValueError(f"{name}: shape {np.shape(x)} for {n} variants and {h} months")
+    return np.require(a, np.float64, ["C", "W"])
+
+
+def _prepare(p: Params) -> tuple[Any, Any, Any, int]:
+    n = variant_count(p)
+    h = p.horizon_months
+    values = Values(*(_vector(getattr(p, f), n, f) for f in NUMERIC_FIELDS))
+    series = Series(
+        _months_first(p.new_categories, h, n, "new_categories"),
+        _months_first(p.forced_migration, h, n, "forced_migration"),
+        _months_first(p.prompt_migration, h, n, "prompt_migration"),
+    )
+    on = component_mask(p.include_engineering, p.include_error_cost).astype(np.float64)
+    return values, series, on, n
+
+
+_NO_COMPONENTS = np.zeros((0, 3, 7, 1))
+_NO_DIFFERENCES = np.zeros((2, 0, 1))
+
+
+class Step(NamedTuple):
+    """One step of :func:`walk`: months ``first_month .. first_month + months - 1`` (1-based)."""
+
+    first_month: int
+    months: int
+    cumulative: Arr | None
+    """(3, months, n) cumulative included USD per strategy, or None when not asked for."""
+    differences: Arr
+    """(2, months, n): each challenger's cumulative USD minus prompting's."""
+    totals: Arr
+    """(3, n) cumulative USD at the end of the step (at the horizon after the last step)."""
+    last_behind_month: Arr
+    """(2, n) the last month so far in which each challenger was behind prompting (0: never)."""
+
+
+def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False) -> Iterator[Step]:
+    """The month walk a few months at a time, for the Monte Carlo: memory stays at a few months
+    of draws however long the horizon. Steps come in order and cover months 1..H.
+    """
+    values, series, on, n = _prepare(p)
+    h = p.horizon_months
+    state = np.zeros((STATE_ROWS, n))
+    step = max(1, months_per_step)
+    no_cumulative = np.empty((3, 0, n))
+    for m0 in range(0, h, step):
+        m1 = min(h, m0 + step)
+        cumulative = np.empty((3, m1 - m0, n)) if with_cumulative else no_cumulative
+        differences = np.empty((2, m1 - m0, n))
+        _walk(
+            values,
+            series,
+            p.f_retrain_every_months,
+            p.h_retrain_every_months,
+            on,
+            state,
+            m0,
+            m1,
+            _NO_COMPONENTS,
+            cumulative,
+            differences,
+        )
+        yield Step(
+            first_month=m0 + 1,
+            months=m1 - m0,
+            cumulative=cumulative if with_cumulative else None,
+            differences=differences,
+            totals=state[6:9],
+            last_behind_month=state[9:11],
+        )
+
+
+def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Arr, int]:
+    values, series, on, n = _prepare(p)
+    h = p.horizon_months
+    components = np.empty((h, 3, 7, n)) if with_components else _NO_COMPONENTS
+    cumulative = np.empty((3, keep_months, n))
+    state = np.zeros((STATE_ROWS, n))
+    _walk(
+        values,
+        series,
+        p.f_retrain_every_months,
+        p.h_retrain_every_months,
+        on,
+        state,
+        0,
+        h,
+        components,
+        cumulative,
+        _NO_DIFFERENCES,
+    )
+    return components, cumulative, n
+
+
+def compute(p: Params) -> Arr:
+    """Every component of every strategy, USD per month: shape ``(3, 7, H)``, or ``(n, 3, 7, H)``
+    for ``n`` variants. Axis -3 follows :data:`STRATEGIES`, axis -2 :data:`COMPONENTS`.
+
+    >>> from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+    >>> from tcocalc.model.params import resolve
+    >>> p = resolve(load_scenario(DEFAULT_SCENARIO), load_catalog())
+    >>> compute(p).shape, compute(p.with_values(monthly_calls=np.ones((5, 1)))).shape
+    ((3, 7, 24), (5, 3, 7, 24))
+    """
+    components, _, _ = _run(p, with_components=True, keep_months=1)
+    out = np.moveaxis(components, (0, 3), (3, 0))  # (n, 3, 7, H)
+    return np.ascontiguousarray(out if _is_varied(p) else out[0])
+
+
+def cumulative_totals(p: Params, *, last_months: int | None = None) -> Arr:
+    """Cumulative USD of the included components at the end of each month: shape ``(3, H)``, or
+    ``(n, 3, H)`` for ``n`` variants (only the last ``last_months`` months when given).
+
+    >>> from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
+    >>> from tcocalc.model.params import resolve
+    >>> p = resolve(load_scenario(DEFAULT_SCENARIO), load_catalog())
+    >>> expected = np.cumsum(compute_totals(p), axis=-1)
+    >>> bool(np.allclose(cumulative_totals(p), expected, rtol=1e-12))
+    True
+    """
+    h = p.horizon_months
+    k = h if last_months is None else max(1, min(h, last_months))
+    _, cumulative, _ = _run(p, with_components=False, keep_months=k)
+    out = np.moveaxis(cumulative, 2, 0)  # (n, 3, k)
+    return np.ascontiguousarray(out if _is_varied(p) else out[0])
 
 
 def compute_totals(p: Params) -> Arr:
-    """Monthly totals of the components the toggles include: shape ``(..., 3, H)``, USD/month.
-
-    Equal to ``compute(p)[..., component_mask(...), :].sum(axis=-2)``, without materialising every
-    component of every variant (10,000 Monte Carlo draws x 120 months would be 200 MB).
-    """
-    shape, series = _component_series(p, with_errors=p.include_error_cost)
+    """Monthly USD of the included components: shape ``(3, H)`` or ``(n, 3, H)``."""
     mask = component_mask(p.include_engineering, p.include_error_cost)
-    out = np.empty((*shape[:-1], len(series), shape[-1]))
-    for i, components in enumerate(series):
-        # Summed in their own (often smaller) shapes, in the order compute() sums them.
-        acc: Arr = np.zeros(())
-        for included, x in zip(mask, components, strict=True):
-            if included:
-                acc = acc + x
-        out[..., i, :] = acc
-    return out
+    return compute(p)[..., mask, :].sum(axis=-2)
 
 
-def _switch(moved: npt.NDArray[np.bool_], after: c.Num, before: c.Num) -> c.Num:
-    """``after`` in the months ``moved``, ``before`` elsewhere (no array work when none moved)."""
-    return np.where(moved, after, before) if moved.any() else before
-
-
-def _component_series(
-    p: Params, *, with_errors: bool = True
-) -> tuple[tuple[int, ...], list[list[Arr]]]:
-    """The broadcast shape ``(..., H)`` and the 7 component series of each of the 3 strategies.
-
-    Without ``with_errors`` the error components are zeros (totals that exclude them skip the work).
-    """
-    months = c.months_of(p.horizon_months)
-    calls = c.calls_per_month(p.monthly_calls, p.monthly_growth_pct, months)
-    rate = p.engineer_usd_per_hour
-    new_cats = np.asarray(p.new_categories, dtype=np.float64)
-    has_event = new_cats > 0
-    shape = np.broadcast_shapes(
-        months.shape, new_cats.shape, *(np.shape(getattr(p, name)) for name in NUMERIC_FIELDS)
-    )
-
-    # --- Prompting -------------------------------------------------------------------------
-    p_moves = np.asarray(p.prompt_migration, dtype=bool)
-    p_moved = np.maximum.accumulate(p_moves, axis=-1)  # on the successor from that month on
-    # USD per call (per variant, and per month once the model migrates), then x calls.
-    p_per_call = c.token_inference_usd(
-        np.ones(()),
-        p.p_input_tokens_per_call,
-        p.p_output_tokens_per_call,
-        _switch(p_moved, p.p_successor_usd_per_1m_input_tokens, p.p_usd_per_1m_input_tokens),
-        _switch(p_moved, p.p_successor_usd_per_1m_output_tokens, p.p_usd_per_1m_output_tokens),
-    )
-    p_per_call_calls = calls * p_per_call
-    p_change_usd = c.people_usd(p.p_hours_per_category_change, rate) * has_event + np.where(
-        p_moves, c.people_usd(p.p_hours_per_model_migration, rate), 0.0
-    )
-    p_change_labels = c.labeling_usd(
-        new_cats * p.p_examples_per_new_category, p.p_usd_per_labeled_example
-    )
-    prompting = [
-        _at_month(c.people_usd(p.p_build_hours, rate), months, 1.0) + p_change_usd,
-        np.asarray(c.people_usd(p.p_maintenance_hours_per_month, rate)),
-        _at_month(c.labeling_usd(p.p_labeled_examples, p.p_usd_per_labeled_example), months, 1.0)
-        + p_change_labels,
-        np.zeros(()),
-        np.zeros(()),
-        p_per_call_calls,
-        c.error_usd(calls, p.p_accuracy, p.usd_per_wrong_answer) if with_errors else np.zeros(()),
-    ]
-
-    # --- Fine-tuning -----------------------------------------------------------------------
-    live = c.live_fraction(p.f_lead_time_weeks, months)
-    go = c.go_live_month(p.f_lead_time_weeks)
-    after_live = months >= go  # month of go-live onwards: changes need a re-train
-    migration = np.asarray(p.forced_migration, dtype=bool)
-    moved = np.maximum.accumulate(migration, axis=-1)  # rebuilt on the successor from then on
-    f_per_call = c.token_inference_usd(
-        np.ones(()),
-        p.f_input_tokens_per_call,
-        p.f_output_tokens_per_call,
-        _switch(moved, p.f_successor_usd_per_1m_input_tokens, p.f_usd_per_1m_input_tokens),
-        _switch(moved, p.f_successor_usd_per_1m_output_tokens, p.f_usd_per_1m_output_tokens),
-    )
-    hosting_usd_per_hour = _switch(
-        moved, p.f_successor_hosting_usd_per_hour, p.f_hosting_usd_per_hour
-    )
-
-    # Examples in the training set grow with every new category (labeled in the event month).
-    examples = p.f_training_examples + np.cumsum(new_cats * p.f_examples_per_new_category, axis=-1)
-    dataset_tokens = examples * p.f_tokens_per_example
-    initial_training = _at_month(
-        c.training_run_usd(
-            p.f_training_examples * p.f_tokens_per_example,
-            p.f_epochs,
-            p.f_usd_per_training_token,
-            p.f_experiment_multiplier,
-        ),
-        months,
-        1.0,
-    )
-    retrain_cost = c.training_run_usd(
-        dataset_tokens,
-        p.f_epochs,
-        _switch(moved, p.f_successor_usd_per_training_token, p.f_usd_per_training_token),
-    )
-    labels_at_start = _at_month(
-        c.labeling_usd(p.f_training_examples, p.f_usd_per_labeled_example), months, 1.0
-    )
-    new_labels = c.labeling_usd(
-        new_cats * p.f_examples_per_new_category, p.f_usd_per_labeled_example
-    )
-    drift = every_months_after_go_live(p.f_retrain_every_months, months, go)
-
-    def inference(ft_share: Arr) -> Arr:
-        """Calls served by the tuned model at ``ft_share``, the rest by prompting."""
-        # calls x (share x tuned price + (1 - share) x prompt price), in fewer array passes
-        tokens_and_hosting = calls * (p_per_call + ft_share * (f_per_call - p_per_call)) + (
-            c.hourly_usd(hosting_usd_per_hour, live)
-        )
-        if not p.is_dedicated:
-            # No replica is billed: skip sizing them (a third of the time of a large batch).
-            return tokens_and_hosting
-        replicas = c.replicas_needed(
-            calls * ft_share,
-            p.peak_to_average_ratio,
-            p.f_calls_per_second_per_replica,
-            p.f_min_replicas,
-        )
-        return tokens_and_hosting + c.hourly_usd(replicas * p.f_replica_usd_per_hour, live)
-
-    def errors(ft_share: Arr) -> Arr:
-        if not with_errors:
-            return np.zeros(())
-        accuracy = ft_share * p.f_accuracy + (1.0 - ft_share) * p.p_accuracy
-        return c.error_usd(calls, accuracy, p.usd_per_wrong_answer)
-
-    f_event_retrain = has_event & after_live
-    f_runs = f_event_retrain | ((drift | migration) & after_live)
-    f_hours = (
-        _at_month(p.f_build_hours, months, 1.0)
-        + np.where(f_event_retrain, p.f_hours_per_category_change, 0.0)
-        + np.where(f_runs & ~f_event_retrain, p.f_hours_per_retrain, 0.0)
-        # Before go-live prompting serves traffic, so its prompt absorbs the change.
-        + np.where(has_event & ~after_live, p.p_hours_per_category_change, 0.0)
-    )
-    ft_share = live
-    fine_tuning = [
-        c.people_usd(f_hours, rate),
-        c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
-        labels_at_start + new_labels,
-        initial_training,
-        np.where(f_runs, retrain_cost, 0.0),
-        inference(ft_share),
-        errors(ft_share),
-    ]
-
-    # --- Hybrid ----------------------------------------------------------------------------
-    batch = every_months_after_go_live(p.h_retrain_every_months, months, go)
-    rebuilt = (drift | migration) & after_live  # re-trained whatever is pending
-    retrains = batch | rebuilt  # months in which the tuned model can learn pending categories
-    new_after_live = np.where(after_live, new_cats, 0.0)
-    added = np.cumsum(new_after_live, axis=-1)
-    # Categories the tuned model knows: those added by its last re-train before each month.
-    known_at_retrain = np.where(retrains, added, 0.0)
-    known_before = np.concatenate(
-        [np.zeros((*known_at_retrain.shape[:-1], 1)), known_at_retrain[..., :-1]], axis=-1
-    )
-    pending = added - np.maximum.accumulate(known_before, axis=-1)
-    h_category_runs = retrains & (pending > 0)  # a re-train that brings pending categories in
-    h_runs = h_category_runs | rebuilt
-    fallback = np.minimum(1.0, pending * p.h_traffic_share_per_new_category)
-    h_share = live * (1.0 - fallback)
-    h_hours = (
-        _at_month(np.asarray(p.f_build_hours) + p.p_build_hours, months, 1.0)
-        + np.where(has_event, p.p_hours_per_category_change, 0.0)
-        + np.where(p_moves, p.p_hours_per_model_migration, 0.0)
-        + np.where(h_category_runs, p.f_hours_per_category_change, 0.0)
-        + np.where(h_runs & ~h_category_runs, p.f_hours_per_retrain, 0.0)
-    )
-    hybrid = [
-        c.people_usd(h_hours, rate),
-        np.asarray(c.people_usd(p.p_maintenance_hours_per_month, rate))
-        + c.people_usd(p.f_maintenance_hours_per_month, rate) * live,
-        labels_at_start
-        + new_labels
-        + _at_month(c.labeling_usd(p.p_labeled_examples, p.p_usd_per_labeled_example), months, 1.0)
-        + p_change_labels,
-        initial_training,
-        np.where(h_runs, retrain_cost, 0.0),
-        inference(h_share),
-        errors(h_share),
-    ]
-
-    return shape, [prompting, fine_tuning, hybrid]
-
-
-def every_months_after_go_live(every_months: int, months: Arr, go: Arr) -> npt.NDArray[np.bool_]:
-    """Months ``go + k x every`` for k >= 1 (a schedule that starts at go-live); none if 0.
-
-    >>> every_months_after_go_live(3, np.arange(1.0, 9.0), np.array(1.0)).nonzero()[0] + 1
-    array([4, 7])
-    """
-    if every_months <= 0:
-        return np.zeros(np.broadcast_shapes(months.shape, np.shape(go)), dtype=bool)
-    since = months - go
-    return (since > 0) & (np.mod(since, every_months) == 0)
+def horizon_totals(p: Params) -> Arr:
+    """Cumulative included USD at the horizon: shape ``(3,)`` or ``(n, 3)``."""
+    return cumulative_totals(p, last_months=1)[..., 0]

@@ -311,7 +311,7 @@ def _mark_breakeven(
                 "y": 0.90 if upper else 0.80,
                 "xref": "paper",
                 "yref": "paper",
-                "text": f"{label}: no break-even within {h} months{trend}",
+                "text": f"{label}: no break-even by month {h}{trend}",
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "top",

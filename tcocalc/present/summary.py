@@ -26,7 +26,6 @@ import numpy as np
 
 from tcocalc.model.engine import COMPONENTS, STRATEGIES, STRATEGY_LABELS, Strategy
 from tcocalc.model.projection import Result
-from tcocalc.model.scenario import DedicatedServing, ServerlessLoraServing
 from tcocalc.model.units import WEEKS_PER_MONTH
 from tcocalc.present.inert import markdown_link, markdown_text
 
@@ -124,12 +123,58 @@ def checkpoints(horizon_months: int) -> tuple[int, ...]:
     return tuple(sorted({m for m in CHECKPOINT_MONTHS if m <= horizon_months} | {horizon_months}))
 
 
+def no_breakeven(horizon_months: int) -> str:
+    """The one wording for "does not break even within the horizon", on the page, in the deck and
+    in the workbook.
+
+    >>> no_breakeven(24)
+    'Not by month 24'
+    """
+    return f"Not by month {horizon_months}"
+
+
+def breakeven_value(b: BreakEven) -> str:
+    """``Month 14``, or :func:`no_breakeven`'s wording."""
+    return (
+        f"Month {b.durable_month}"
+        if b.durable_month is not None
+        else no_breakeven(b.horizon_months)
+    )
+
+
+def difference(saving_usd: float) -> str:
+    """What a challenger costs against prompting, said with the sign in words.
+
+    >>> difference(11_844), difference(-14_331.2), difference(0)
+    ('$11,844 less', '$14,331 more', 'the same')
+    """
+    if round(saving_usd) == 0:
+        return "the same"
+    return f"{usd(abs(saving_usd))} {'less' if saving_usd > 0 else 'more'}"
+
+
+def difference_sentence(challenger: Strategy, saving_usd: float, month: int) -> str:
+    """``Fine-tuning costs $14,331 more by month 24`` or ``Fine-tuning saves $11,844 by month 24``.
+
+    >>> difference_sentence("fine_tuning", -14_331, 24)
+    'Fine-tuning costs $14,331 more by month 24'
+    >>> difference_sentence("hybrid", 11_844, 36)
+    'Hybrid saves $11,844 by month 36'
+    """
+    name = STRATEGY_LABELS[challenger]
+    if round(saving_usd) == 0:
+        return f"{name} costs the same as prompting by month {month}"
+    if saving_usd > 0:
+        return f"{name} saves {usd(saving_usd)} by month {month}"
+    return f"{name} costs {usd(-saving_usd)} more by month {month}"
+
+
 @dataclass(frozen=True)
 class BreakEvenSummary:
     """A break-even in the two lines a headline metric has room for."""
 
     value: str
-    """``Month 9``, or ``> 24 months`` when it does not break even within the horizon."""
+    """``Month 9``, or :func:`no_breakeven`'s ``Not by month 24``."""
     detail: str
     """What else to know: the trend estimate, or that the lead changes hands."""
     month: int | None
@@ -142,22 +187,20 @@ def breakeven_summary(b: BreakEven) -> BreakEvenSummary:
     >>> from tcocalc.model.breakeven import breakeven
     >>> b = breakeven_summary(breakeven(np.array([50.0, 100, 150]), np.array([220.0, 240, 260]), "x"))
     >>> b.value, b.detail
-    ('> 3 mo', 'not within 3 months; on the current trend: month 7')
+    ('Not by month 3', 'on the current trend: month 7')
     """
     if b.durable_month is not None:
         detail = "cheaper from the first month" if b.durable_month == 1 else "and stays cheaper"
         if len(b.lead_changes) > 1:
             detail = f"after trading places {len(b.lead_changes)} times"
-        return BreakEvenSummary(f"Month {b.durable_month}", detail, b.durable_month)
-    detail = f"not within {b.horizon_months} months; "
+        return BreakEvenSummary(breakeven_value(b), detail, b.durable_month)
     if b.first_month is not None:
-        detail += f"ahead in month {b.first_month}, behind again by month {b.horizon_months}"
+        detail = f"ahead in month {b.first_month}, behind again by month {b.horizon_months}"
     elif b.estimated_month is not None:
-        detail += f"on the current trend: month {b.estimated_month}"
+        detail = f"on the current trend: month {b.estimated_month}"
     else:
-        detail += "nor on the current trend"
-    # "mo" keeps the headline value as short as "Month 14" so it fits its column.
-    return BreakEvenSummary(f"> {b.horizon_months} mo", detail, None)
+        detail = "nor on the current trend"
+    return BreakEvenSummary(breakeven_value(b), detail, None)
 
 
 @dataclass(frozen=True)
@@ -203,8 +246,8 @@ def totals_table(
 ) -> pd.DataFrame:
     """Cumulative cost of each strategy and the savings, one column per checkpoint (as text).
 
-    A saving is what the challenger costs less than prompting; a negative saving means it costs
-    more. Pass ``figures`` (the result's :func:`headline`) to save computing it again.
+    A challenger's row against prompting says "$X less" or "$X more" (:func:`difference`).
+    Pass ``figures`` (the result's :func:`headline`) to save computing it again.
     """
     import pandas as pd
 
@@ -217,7 +260,9 @@ def totals_table(
         STRATEGY_LABELS[s]: [usd(h.totals_usd[s][m]) for m in h.checkpoints] for s in strategies
     }
     for s in strategies[1:]:
-        rows[f"{STRATEGY_LABELS[s]} saves"] = [usd(h.savings_usd[s][m]) for m in h.checkpoints]
+        rows[f"{STRATEGY_LABELS[s]} vs prompting"] = [
+            difference(h.savings_usd[s][m]) for m in h.checkpoints
+        ]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
@@ -303,11 +348,9 @@ def verdict(result: Result) -> str:
     if b.first_month is not None:
         when = f"is ahead in month {b.first_month} but behind again by month {h}"
     elif b.estimated_month is not None:
-        when = (
-            f"does not pay back within {h} months (on the current trend: month {b.estimated_month})"
-        )
+        when = f"does not pay back by month {h} (on the current trend: month {b.estimated_month})"
     else:
-        when = f"does not pay back within {h} months, nor on the current trend"
+        when = f"does not pay back by month {h}, nor on the current trend"
     extra = {k: d for k, d in diffs.items() if d > 0}
     main = max(extra, key=extra.__getitem__) if extra else None
     rate = _run_rate_saving(result, "fine_tuning")
@@ -329,6 +372,17 @@ def verdict(result: Result) -> str:
     return f"Fine-tuning {when}: {reason}; {change}."
 
 
+def answer(result: Result) -> str:
+    """The verdict as a slide title, a few words a room can read from the back: ``Fine-tuning
+    pays back in month 14`` or ``Prompting stays cheaper through month 24``."""
+    b = result.fine_tuning_breakeven
+    if b.durable_month == 1:
+        return "Fine-tuning is cheaper from month 1"
+    if b.durable_month is not None:
+        return f"Fine-tuning pays back in month {b.durable_month}"
+    return f"Prompting stays cheaper through month {b.horizon_months}"
+
+
 def hybrid_verdict(result: Result) -> str:
     """One shorter sentence on the hybrid: its break-even and what it saves by the horizon.
 
@@ -336,16 +390,13 @@ def hybrid_verdict(result: Result) -> str:
     """
     b = result.hybrid_breakeven
     saves = b.savings_at_horizon_usd
-    money = (
-        f"saves {usd(saves)} by month {b.horizon_months}"
-        if saves >= 0
-        else f"costs {usd(-saves)} more by month {b.horizon_months}"
-    )
+    money = difference_sentence("hybrid", saves, b.horizon_months).removeprefix("Hybrid ")
     if b.durable_month == 1:
         return f"Hybrid is cheaper from month 1 and {money}."
     if b.durable_month is not None:
         return f"Hybrid pays back in month {b.durable_month} and {money}."
-    return f"Hybrid does not pay back within {b.horizon_months} months; it {money}."
+    extra = difference(saves).replace("more", "more than prompting")
+    return f"Hybrid does not pay back by month {b.horizon_months}, when it costs {extra}."
 
 
 # --- Events on the timeline -------------------------------------------------------------------
@@ -361,6 +412,8 @@ class Timeline:
     """Months each strategy pays for a re-training run (from its re-training component)."""
     go_live_months: float
     """When the fine-tuned model starts serving, in months from the start (0: from day one)."""
+    migrations: tuple[tuple[int, Strategy], ...] = ()
+    """``(month, strategy)`` where a retired model forces a move to its successor."""
 
 
 def timeline(result: Result) -> Timeline:
@@ -374,113 +427,12 @@ def timeline(result: Result) -> Timeline:
         for i, s in enumerate(STRATEGIES)
     }
     go_live = result.scenario.fine_tuning.lead_time_weeks / WEEKS_PER_MONTH
-    return Timeline(changes, retrains, float(go_live))
-
-
-# --- The hidden costs, made concrete ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HiddenCost:
-    """One row of the article's hidden-cost comparison, for this scenario."""
-
-    aspect: str
-    prompting: str
-    fine_tuning: str
-
-
-def hidden_costs(result: Result) -> list[HiddenCost]:
-    """Labeling, infrastructure, maintenance, iteration speed and drift for this scenario."""
-    s, p = result.scenario, result.params
-    horizon = result.horizon_months
-    rate = s.people.engineer_usd_per_hour
-    people_note = "" if p.include_engineering else " (not counted)"
-    comp = {name: result.component_totals(name) for name in STRATEGIES}
-
-    def labels(examples: int, per_new: int, total: float) -> str:
-        text = f"{count(examples)} examples"
-        if per_new:
-            text += f" + {count(per_new)} per new category"
-        return f"{text} · {usd(total)} over {horizon} months"
-
-    ft = s.fine_tuning
-    serving = {
-        "provider_hosted": "provider-hosted tuned model",
-        "serverless_lora": "LoRA adapter, serverless",
-        "dedicated": "own GPU replicas",
-    }[ft.serving.kind]
-    if isinstance(ft.serving, ServerlessLoraServing):
-        serving += f" on {ft.serving.model}"
-    if isinstance(ft.serving, DedicatedServing):
-        serving += f" ({ft.serving.gpu})"
-    training = "provider API" if ft.training.kind == "provider_api" else "rented GPUs"
-
-    retrain_months = timeline(result).retrains["fine_tuning"]
-    per_year = len(retrain_months) * 12 / horizon
-    retrain_usd_per_year = comp["fine_tuning"]["retraining"] * 12 / horizon
-    schedule = (
-        f"every {ft.retrain_every_months} months and on category changes"
-        if ft.retrain_every_months
-        else "on category changes only"
-    )
-    change_usd = result.cost_per_category_change
-    return [
-        HiddenCost(
-            "Data labeling",
-            labels(
-                s.prompting.labeled_examples,
-                s.prompting.examples_per_new_category,
-                comp["prompting"]["labeling"],
-            ),
-            labels(
-                ft.training_examples, ft.examples_per_new_category, comp["fine_tuning"]["labeling"]
-            ),
-        ),
-        HiddenCost(
-            "Infrastructure",
-            f"API calls only · {usd(comp['prompting']['inference'] / horizon)}/month on average",
-            f"training on {training}: {usd(comp['fine_tuning']['training'])} · {serving}: "
-            f"{usd(comp['fine_tuning']['inference'] / horizon)}/month on average",
-        ),
-        HiddenCost(
-            "Maintenance",
-            f"update prompts: {s.prompting.maintenance_hours_per_month:g} h/month · "
-            f"{usd(s.prompting.maintenance_hours_per_month * rate)}/month{people_note}",
-            f"monitor, evaluate, curate data: {ft.maintenance_hours_per_month:g} h/month · "
-            f"{usd(ft.maintenance_hours_per_month * rate)}/month{people_note}",
-        ),
-        HiddenCost(
-            "Iteration speed (per category change)",
-            f"{hours(s.prompting.hours_per_category_change)} · {usd(change_usd['prompting'])}",
-            f"{hours(ft.hours_per_category_change)} + a re-train · "
-            f"{usd(change_usd['fine_tuning'])}",
-        ),
-        HiddenCost(
-            "Model drift",
-            "fix the prompt: no re-training",
-            f"{per_year:.3g} re-trains/year ({schedule}) · {usd(retrain_usd_per_year)}/year "
-            "of compute",
-        ),
-        HiddenCost(
-            "Time to first version",
-            f"{hours(s.prompting.build_hours)} of work",
-            f"{hours(ft.build_hours)} of work; serves traffic after {ft.lead_time_weeks:g} weeks",
-        ),
+    p = result.params
+    moves: list[tuple[int, Strategy]] = [
+        (int(m), "prompting") for m in months[np.asarray(p.prompt_migration, dtype=bool)]
     ]
-
-
-def hidden_cost_table(result: Result) -> pd.DataFrame:
-    """:func:`hidden_costs` as a table: one row per aspect, a column per strategy."""
-    import pandas as pd
-
-    rows = hidden_costs(result)
-    return pd.DataFrame(
-        {
-            STRATEGY_LABELS["prompting"]: [r.prompting for r in rows],
-            STRATEGY_LABELS["fine_tuning"]: [r.fine_tuning for r in rows],
-        },
-        index=pd.Index([r.aspect for r in rows], name="Cost"),
-    )
+    moves += [(int(m), "fine_tuning") for m in months[np.asarray(p.forced_migration, dtype=bool)]]
+    return Timeline(changes, retrains, float(go_live), tuple(sorted(moves)))
 
 
 # --- Catalog pickers --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 
 from tcocalc import analytics as A
 from tcocalc.analytics import uncertainty
-from tcocalc.analytics.basis import _blocks, _horizon_difference
+from tcocalc.analytics.basis import _horizon_difference
 from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario
 from tcocalc.model.breakeven import breakeven, breakeven_volume
 from tcocalc.model.engine import STRATEGIES, component_mask, compute
@@ -33,7 +33,6 @@ from tcocalc.model.scenario import (
     Scenario,
     SelfHostedTraining,
 )
-from tcocalc.model.stepped import cumulative_totals_by_month
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pricing"
 
@@ -569,22 +568,21 @@ def test_vectorised_draws_equal_scalar_params_for_prices(catalog, dedicated, art
             np.testing.assert_allclose(mc.cumulative_usd[n], expected, rtol=1e-9, atol=1e-9)
 
 
-def test_blocks_give_the_same_draws_as_one_walk(catalog, article, monkeypatch):
+def test_streamed_steps_give_the_same_draws_as_one_pass(catalog, article, monkeypatch):
+    """The Monte Carlo walks its draws a few months per step; the steps must not change a bit."""
     long = article.model_copy(update={"horizon_months": 120})
     b = A.Basis.build(long, catalog)
     ranges = [u for u in A.default_ranges(b)]
     inputs = {u.driver: A.sample(u, 1_300, 3) for u in ranges}
-    cum = cumulative_totals_by_month(b.params_for(inputs)).transpose(2, 0, 1)  # (draws, 3, H)
-    # The walk is the engine (growth that differs between draws compounds: ~1e-13 relative).
-    np.testing.assert_allclose(cum, A.cumulative_totals(b.params_for(inputs)), rtol=1e-12)
-    monkeypatch.setattr(uncertainty, "DRAW_BLOCK_CELLS", 120 * 500)
-    assert len(_blocks(1_300, 120, uncertainty.DRAW_BLOCK_CELLS)) == 3
+    cum = A.cumulative_totals(b.params_for(inputs))  # (draws, 3, H), all 120 months in one pass
+    monkeypatch.setattr(uncertainty, "MONTHS_PER_STEP_CELLS", 1_300 * 7)  # 7 months a step
     mc = A.monte_carlo(b, ranges, draws=1_300, seed=3, keep_series=True)
     np.testing.assert_array_equal(mc.cumulative_usd, cum)
     diff = cum[:, 1:] - cum[:, :1]
     np.testing.assert_array_equal(mc.percentiles_usd, np.percentile(diff, [10, 50, 90], axis=0)
                                   .transpose(1, 0, 2))  # fmt: skip
     np.testing.assert_array_equal(mc.breakeven_months, A.durable_breakeven_months(diff))
+    np.testing.assert_array_equal(mc.totals_usd, cum[:, :, -1])
 
 
 def test_monte_carlo_outputs(catalog, near_breakeven):

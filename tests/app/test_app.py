@@ -46,6 +46,11 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def verdict(at: AppTest) -> str:
+    """The live verdict: the first line under the title."""
+    return str(at.markdown[0].value).strip("*")
+
+
 def values(at: AppTest) -> dict[str, Any]:
     return dict(at.session_state[state.VALUES])
 
@@ -111,7 +116,7 @@ def test_more_calls_bring_the_break_even_earlier(fixture_prices: None) -> None:
     assert at.query_params["calls"] == "200000"
     # Fewer calls: 50k -> $25 vs $10 a month, 400 / 15 = 26.7 months: beyond the horizon
     at.select_slider(key="in.calls").set_value(50_000.0).run()
-    assert metrics(ok(at))["Fine-tuning breaks even"] == "> 24 mo"
+    assert metrics(ok(at))["Fine-tuning breaks even"] == "Not by month 24"
 
 
 def test_the_call_slider_spans_1k_to_100m_and_any_exact_value(fixture_prices: None) -> None:
@@ -122,12 +127,12 @@ def test_the_call_slider_spans_1k_to_100m_and_any_exact_value(fixture_prices: No
     ok(at)
     assert at.select_slider(key="in.calls").value == 2_400_000  # shown as its own stop
     assert "2.4M" in at.select_slider(key="in.calls").options
-    assert "driven by 2.4M calls/month" in at.info[0].value
+    assert "driven by 2.4M calls/month" in verdict(at)
 
 
 def test_accounting_toggles_change_the_totals(fixture_prices: None) -> None:
     at = ok(make_app())
-    assert metrics(at)["Fine-tuning breaks even"] == "> 24 mo"
+    assert metrics(at)["Fine-tuning breaks even"] == "Not by month 24"
     at.toggle(key="in.eng").set_value(False).run()
     assert metrics(ok(at))["Fine-tuning breaks even"] == "Month 14"
     assert at.query_params == {"scenario": "customer_support", "eng": "0"}
@@ -139,7 +144,7 @@ def test_hiding_the_hybrid(fixture_prices: None) -> None:
     ok(at)
     assert "Hybrid breaks even" not in metrics(at)
     assert at.query_params["hybrid"] == "0"
-    assert "Hybrid" not in at.info[0].value
+    assert "Hybrid" not in verdict(at)
     again = ok(make_app(at.query_params))
     assert again.toggle(key=state.SHOW_HYBRID).value is False
 
@@ -162,7 +167,7 @@ def test_url_round_trip_restores_the_same_numbers(fixture_prices: None) -> None:
     shared = ok(make_app(link))
     assert values(shared) == values(at)
     assert metrics(shared) == metrics(at)
-    assert shared.info[0].value == at.info[0].value
+    assert verdict(shared) == verdict(at)
     assert shared.table[0].value.equals(at.table[0].value)
     assert shared.query_params == link
     assert not shared.warning or "Some link parameters" not in shared.warning[0].value
@@ -213,7 +218,9 @@ def test_a_bad_upload_shows_its_errors_and_keeps_the_inputs(fixture_prices: None
     at.file_uploader(key=state.UPLOAD).set_value(("bad.yaml", BAD_YAML, "application/x-yaml"))
     at.run()
     ok(at)
-    (error,) = [shown(e.value) for e in at.error]
+    (heading,) = [shown(e.value) for e in at.error]
+    assert "your inputs are unchanged" in heading
+    (error,) = [c.value for c in at.sidebar.code]  # inert and wrapped, under the heading
     assert "bad.yaml:5:3: workload.monthly_calls: Input should be greater than or equal to 0" in (
         error
     )
@@ -270,15 +277,29 @@ def test_a_scenario_file_with_errors_is_reported(fixture_prices: None) -> None:
     assert f"{other}.yaml (has errors)" in fresh.selectbox(key=state.PICK).options
 
 
-def test_inputs_that_do_not_fit_together_are_explained(fixture_prices: None) -> None:
-    at = ok(make_app(groups=("category_changes",)))
+def test_a_half_set_input_keeps_the_last_result_the_link_and_says_what_to_change(
+    fixture_prices: None,
+) -> None:
+    at = ok(make_app({"eng": "0", "calls": "200000"}, groups=("category_changes",)))
+    before = metrics(at)
     at.number_input(key="in.cc.every").set_value(3).run()
     ok(at)
-    (error,) = [shown(e.value) for e in at.error]
-    assert "cc.every" in error and "every_months and new_categories_per_change" in error
-    assert not at.metric
+    # The headline stays, from the last inputs that fitted, and says so.
+    assert metrics(at) == before
+    assert len(at.get("plotly_chart")) == 1
+    (stale,) = [shown(w.value) for w in at.warning if "last inputs that fitted" in w.value]
+    # The message sits under the control that needs attention, in the page's words.
+    (message,) = [shown(e.value) for e in at.sidebar.error]
+    assert "“New categories per regular change” above 0" in message
+    for text in (message, stale):
+        assert "cc." not in text and "every_months" not in text and "_" not in text
+    # The link keeps every other input (the conflicting pair keeps its last good values).
+    assert at.query_params["calls"] == "200000" and at.query_params["eng"] == "0"
+    assert "cc.every" not in at.query_params
     at.number_input(key="in.cc.per_change").set_value(2).run()
-    assert len(ok(at).metric) == 4
+    ok(at)
+    assert not [w for w in at.warning if "last inputs that fitted" in w.value]
+    assert metrics(at) != before  # 2 categories every 3 months cost fine-tuning re-trains
     assert at.query_params["cc.every"] == "3" and at.query_params["cc.per_change"] == "2"
 
 
@@ -327,6 +348,7 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
         "Hidden costs",
         "Analysis",
         "Pricing",
+        "Compare",
         "Export",
     ]
     if not tabs.available("tcocalc_app.pricing"):
@@ -362,3 +384,26 @@ def test_the_page_only_renders(path: Path) -> None:
             pytest.fail(f"{path.name}:{node.lineno}: arithmetic belongs in the engine")
         if isinstance(node, ast.Attribute):
             assert not node.attr.startswith("usd_per"), f"{path.name}:{node.lineno}: price look-up"
+
+
+def test_a_compare_link_opens_the_scenarios_side_by_side(fixture_prices: None) -> None:
+    import urllib.parse
+
+    saved = urllib.parse.urlencode({"scenario": "customer_support", "eng": "0"})
+    link = {"compare": "customer_support,Plain,current", "c.Plain": saved}
+    at = ok(make_app(link))
+    assert at.session_state["tab"] == "Compare"
+    headline, differ = (d.value for d in at.dataframe)
+    assert list(headline["Scenario"]) == [
+        load_scenario(PROJECT_ROOT / "scenarios" / "customer_support.yaml").name,
+        "Plain",
+        "Current inputs",
+    ]
+    # In plain dollars the article breaks even in month 14 (module docstring).
+    assert list(headline["Fine-tuning breaks even"])[1] == "Month 14"
+    assert "Include engineering time" in list(differ["Input"])
+    assert len(at.get("plotly_chart")) == 1
+    # The link keeps the comparison, the saved set as its differences.
+    assert at.query_params["compare"] == "customer_support,Plain,current"
+    assert at.query_params["c.Plain"] == saved
+    assert not [w for w in at.warning if "not used" in w.value]

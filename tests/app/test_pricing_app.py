@@ -19,7 +19,7 @@ from tests.conftest import FIXTURE_PRICING, shown
 PAGE = str(Path(__file__).parents[1] / "apps" / "pricing_page.py")
 GOOD = (FIXTURE_PRICING / "prices.yaml").read_text()
 PRICE_LINE = "usd_per_1m_input_tokens: 0.40"
-NEVER = "does not break even within 24 months, nor on the current trend"
+NEVER = "does not break even by month 24, nor on the current trend"
 
 
 @pytest.fixture

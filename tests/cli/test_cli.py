@@ -16,7 +16,7 @@ def test_report_prints_totals_and_break_even(capsys):
     assert main(["report", str(DEFAULT_SCENARIO), "--pricing", str(FIXTURE_PRICING)]) == 0
     out = capsys.readouterr().out
     assert "Customer support classifier (article)" in out
-    assert "Fine-tuning does not break even within 24 months" in out
+    assert "Fine-tuning does not break even by month 24" in out
     assert "7,633" in out  # prompting at month 24: see test_engine.test_article_full_tco
 
 

@@ -10,6 +10,7 @@ import pytest
 from pptx import Presentation
 
 from tcocalc.cli.main import main
+from tcocalc.export import images
 from tcocalc.inputs.loader import DEFAULT_SCENARIO, load_catalog, load_scenario, parse_scenario
 from tcocalc.model.projection import project
 from tests.conftest import FIXTURE_PRICING
@@ -72,9 +73,11 @@ def test_export_images(tmp_path: Path) -> None:
     args = ["export", str(DEFAULT_SCENARIO), *PRICING]
     assert main([*args, "--png", str(tmp_path / "png"), "--svg", str(tmp_path / "svg")]) == 0
     pngs = sorted((tmp_path / "png").glob("*.png"))
-    assert [p.stem for p in pngs] == ["cumulative-cost", "monthly-cost"]
+    # Every chart of the page, the Analysis tab's included.
+    assert [p.stem for p in pngs] == sorted(images.CHART_TITLES)
+    assert {"tornado", "monte-carlo-fan", "breakeven-map"} <= {p.stem for p in pngs}
     assert all(png_size(p.read_bytes()) == (1920, 1080) for p in pngs)
-    assert len(list((tmp_path / "svg").glob("*.svg"))) == 2
+    assert len(list((tmp_path / "svg").glob("*.svg"))) == len(images.CHART_TITLES)
 
 
 def test_export_without_the_hybrid(tmp_path: Path) -> None:
@@ -83,6 +86,8 @@ def test_export_without_the_hybrid(tmp_path: Path) -> None:
     assert main([*args, *PRICING]) == 0
     prs = Presentation(io.BytesIO(deck.read_bytes()))
     chart = next(sh for sh in prs.slides[2].shapes if sh.has_chart).chart
-    assert [s.name for s in chart.plots[0].series] == ["Prompting", "Fine-tuning"]
+    names = [s.name for s in chart.plots[0].series]
+    assert names[:2] == ["Prompting", "Fine-tuning"]
+    assert not [n for n in names if "hybrid" in n.lower()]
     # The data files keep every strategy.
     assert set(pd.read_csv(csv)["strategy"]) == {"prompting", "fine_tuning", "hybrid"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,15 +14,17 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
-from tcocalc.export import deck as deckmod
-from tcocalc.export.assumptions import input_lines, price_lines
+from tcocalc.export.assumptions import price_lines
 from tcocalc.export.common import checkpoints, usd, verdict_sentences
 from tcocalc.export.deck import deck_pptx
+from tcocalc.export.deck import layout as deckmod
 from tcocalc.inputs.loader import load_scenario, scenario_files
 from tcocalc.model.engine import COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.model.projection import Result, project
 from tcocalc.model.scenario import Scenario
+from tcocalc.present.labels import input_rows
 from tcocalc.present.style import COMPONENT_COLORS, STRATEGY_COLORS
+from tcocalc.present.summary import timeline
 from tcocalc.pricing.catalog import Catalog
 from tests.conftest import updated
 from tests.export_support import breaking_even, pdf_pages, poppler, to_pdf
@@ -59,22 +62,23 @@ def table_rows(slide, name: str) -> list[list[str]]:  # type: ignore[no-untyped-
 
 def test_slides_and_titles(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
     t = titles(prs)
-    assert t[:5] == [
+    # Five main slides (the answer first), then the appendix.
+    assert t[:7] == [
         result.scenario.name,
-        "Verdict",
+        "Fine-tuning pays back in month 14",
         "Cumulative cost over 60 months",
+        "What flips it",
+        "How sure",
         "Monthly cost by component",
         "Where the money goes over 60 months",
     ]
-    inputs = [x for x in t if x.startswith("Assumptions: inputs")]
-    prices = [x for x in t if x.startswith("Assumptions: prices")]
-    # 43 input rows do not fit one slide: "(1 of n)" ... "(n of n)"
+    inputs = [x for x in t if x.startswith("Appendix: inputs")]
+    prices = [x for x in t if x.startswith("Appendix: prices")]
+    # 40-odd input rows do not fit one slide: "(1 of n)" ... "(n of n)"
     assert len(inputs) >= 2
-    assert inputs == [
-        f"Assumptions: inputs ({i} of {len(inputs)})" for i in range(1, len(inputs) + 1)
-    ]
-    assert prices == ["Assumptions: prices"]
-    assert len(t) == 5 + len(inputs) + len(prices)
+    assert inputs == [f"Appendix: inputs ({i} of {len(inputs)})" for i in range(1, len(inputs) + 1)]
+    assert prices == ["Appendix: prices"]
+    assert len(t) == 7 + len(inputs) + len(prices)
 
 
 def test_slide_is_16_9_and_everything_sits_on_it(prs) -> None:  # type: ignore[no-untyped-def]
@@ -104,8 +108,9 @@ def test_layouts_stretched_to_16_9(prs) -> None:  # type: ignore[no-untyped-def]
 def test_cumulative_chart_is_native_with_engine_values(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
     (frame,) = charts(prs.slides[2])
     chart = frame.chart
-    assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
-    series = list(chart.plots[0].series)
+    # A native scatter chart (python-pptx reads the marker-only series as plain XY_SCATTER).
+    assert chart.chart_type in (XL_CHART_TYPE.XY_SCATTER, XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS)
+    series = list(chart.plots[0].series)[:3]
     assert [s.name for s in series] == [STRATEGY_LABELS[s] for s in STRATEGIES]
     h = result.horizon_months
     for s, ser in zip(STRATEGIES, series, strict=True):
@@ -118,6 +123,12 @@ def test_cumulative_chart_is_native_with_engine_values(prs, result: Result) -> N
         assert f"#{color}" == STRATEGY_COLORS[s].upper()
     # The embedded workbook makes it editable ("Edit Data" in PowerPoint).
     assert chart.part.chart_workbook.xlsx_part is not None
+    # The page's markers: re-trains on the lines, category changes on the month axis.
+    markers = {s.name: list(s.iter_values()) for s in list(chart.plots[0].series)[3:]}
+    events = timeline(result)
+    assert "Re-training (fine-tuning)" in markers
+    assert len(markers["Re-training (fine-tuning)"]) == len(events.retrains["fine_tuning"])
+    assert markers["Category change"] == [0.0] * len(events.category_changes)
 
 
 def test_breakeven_points_marked(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
@@ -142,11 +153,11 @@ def test_no_marks_without_breakeven(fixture_catalog: Catalog, article: Scenario)
     chart = charts(prs.slides[2])[0].chart
     assert not chart._chartSpace.xpath(".//c:dPt")
     subtitle = next(sh for sh in prs.slides[2].shapes if sh.name == "Subtitle")
-    assert "Neither challenger breaks even within 24 months" in subtitle.text_frame.text
+    assert "Neither challenger breaks even by month 24" in subtitle.text_frame.text
 
 
 def test_component_charts_are_stacked_columns_with_engine_values(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
-    frames = charts(prs.slides[3])
+    frames = charts(prs.slides[5])
     assert len(frames) == 3
     shown = [
         k
@@ -176,7 +187,7 @@ def test_component_charts_are_stacked_columns_with_engine_values(prs, result: Re
 
 
 def test_breakdown_chart_totals(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
-    (frame,) = charts(prs.slides[4])
+    (frame,) = charts(prs.slides[6])
     chart = frame.chart
     assert chart.chart_type == XL_CHART_TYPE.BAR_STACKED
     order = list(reversed(STRATEGIES))
@@ -200,8 +211,8 @@ def test_verdict_slide(prs, result: Result) -> None:  # type: ignore[no-untyped-
     assert rows[0] == ["Strategy", "Break-even vs prompting", *(f"Month {m}" for m in months)]
     assert [r[:2] for r in rows[1:]] == [
         ["Prompting", "—"],
-        ["Fine-tuning", "month 14"],
-        ["Hybrid", "month 24"],
+        ["Fine-tuning", "Month 14"],
+        ["Hybrid", "Month 24"],
     ]
     for row, s in zip(rows[1:], STRATEGIES, strict=True):
         assert row[2:] == [usd(result.total(s, m)) for m in months]
@@ -223,17 +234,19 @@ def test_assumption_slides_list_every_input_and_price(
     inputs, prices = [], []
     for slide in prs.slides:
         title = slide.shapes.title.text_frame.text
-        if title.startswith("Assumptions: inputs"):
+        if title.startswith("Appendix: inputs"):
             rows = table_rows(slide, "Inputs table")
-            assert rows[0] == ["Input", "Value", "Unit", "What it is"]
+            assert rows[0] == ["Part", "Input", "Value", "What it is"]
             inputs += rows[1:]
-        elif title.startswith("Assumptions: prices"):
+        elif title.startswith("Appendix: prices"):
             rows = table_rows(slide, "Prices table")
             prices += rows[1:]
-    expected = input_lines(result.scenario)
-    assert [r[0] for r in inputs] == [x.path for x in expected]
-    assert all(r[2] for r in inputs), "every input has a unit"
-    assert {"workload.monthly_calls", "people.engineer_usd_per_hour"} <= {r[0] for r in inputs}
+    expected = input_rows(result.scenario)
+    assert [r[1] for r in inputs] == [x.label for x in expected]
+    assert all(r[2] for r in inputs), "every input has a value"
+    by_label = {r[1]: r[2] for r in inputs}
+    assert by_label["Calls in month 1"] == "3M calls/month"
+    assert by_label["Engineer cost"] == "$100/hour"
     lines = price_lines(result.scenario, fixture_catalog)
     assert [(r[1], r[2].split("\n")[0]) for r in prices] == [(p.catalog_id, p.item) for p in lines]
     assert all(r[6] == "2026-11-01" for r in prices)
@@ -324,14 +337,121 @@ def test_without_the_hybrid_every_slide_leaves_it_out(
     # Charts: two cumulative lines (fine-tuning's break-even still marked), two column charts,
     # two bars; nothing anywhere on these slides says "Hybrid".
     chart = charts(prs.slides[2])[0].chart
-    assert [s.name for s in chart.plots[0].series] == [STRATEGY_LABELS[s] for s in shown]
+    names = [s.name for s in chart.plots[0].series]
+    assert names[:2] == [STRATEGY_LABELS[s] for s in shown]
     (dpt,) = chart.plots[0].series[1]._element.xpath("./c:dPt")
     assert dpt.xpath("./c:idx/@val") == ["14"]
-    frames = charts(prs.slides[3])
+    frames = charts(prs.slides[5])
     assert [f.chart.chart_title.text_frame.text for f in frames] == ["Prompting", "Fine-tuning"]
-    bars = charts(prs.slides[4])[0].chart
+    bars = charts(prs.slides[6])[0].chart
     assert list(bars.plots[0].categories) == ["Fine-tuning", "Prompting"]
-    for slide in list(prs.slides)[:5]:
+    for slide in list(prs.slides)[:7]:
         words = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         words += [s.name for f in charts(slide) for s in f.chart.plots[0].series]
         assert not [w for w in words if "hybrid" in w.lower()], slide.shapes.title.text_frame.text
+
+
+# Field names as a scenario file spells them: "workload.monthly_calls", "events[1]".
+FIELD_NAME = re.compile(
+    r"\b(?:workload|prompting|fine_tuning|hybrid|category_changes|people|accounting)\.[a-z_]+"
+    r"|\b[a-z]+_[a-z_]+\b|\w\[\d+\]"
+)
+
+
+def slide_words(slide) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every piece of text a reader sees on a slide: text boxes, table cells, chart labels."""
+    words = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    for sh in slide.shapes:
+        if sh.has_table:
+            words += [c.text_frame.text for row in sh.table.rows for c in row.cells]
+        if sh.has_chart:
+            plot = sh.chart.plots[0]
+            words += [s.name for s in plot.series]
+            words += [str(c) for c in getattr(plot, "categories", [])]
+    return words
+
+
+def test_no_slide_shows_a_field_name(prs) -> None:  # type: ignore[no-untyped-def]
+    for n, slide in enumerate(prs.slides, start=1):
+        found = [m for w in slide_words(slide) for m in FIELD_NAME.findall(w)]
+        assert not found, (n, found)
+
+
+def test_tornado_is_a_native_chart_of_the_analysis(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
+    from tcocalc.analytics import tornado
+
+    t = tornado(result)
+    slide = prs.slides[3]
+    (frame,) = charts(slide)
+    chart = frame.chart
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    top = list(t.rows[:8])
+    # Drawn bottom-up, so the top driver is the last category.
+    assert list(chart.plots[0].categories) == [r.label for r in reversed(top)]
+    low, high = chart.plots[0].series
+    np.testing.assert_allclose(list(low.values), [r.difference_low_usd for r in reversed(top)])
+    np.testing.assert_allclose(list(high.values), [r.difference_high_usd for r in reversed(top)])
+    # The axis spans the data, not from $0, and the bars start at today's difference.
+    axis = chart.value_axis
+    assert axis.minimum_scale <= min(min(low.values), min(high.values))
+    assert axis.maximum_scale >= max(max(low.values), max(high.values))
+    assert axis.minimum_scale > 0 or axis.maximum_scale < 0 or t.base_difference_usd == 0
+    text = next(sh.text_frame.text for sh in slide.shapes if sh.name == "Flips")
+    assert t.sentence in text
+    assert "Flips the verdict at ±25 %: " in text
+    assert "Switching value" in text
+
+
+def test_fan_is_a_native_chart_with_the_odds(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
+    from tcocalc.analytics import monte_carlo
+
+    mc = monte_carlo(result)  # the deck's defaults: same draws, same seed
+    slide = prs.slides[4]
+    (frame,) = charts(slide)
+    chart = frame.chart
+    assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
+    series = list(chart.plots[0].series)
+    assert [s.name for s in series] == ["P10", "P50 (median)", "P90"]
+    for k, ser in enumerate(series):
+        np.testing.assert_allclose(list(ser.values), mc.percentiles_usd[0, k], atol=0.005)
+    odds = next(sh.text_frame.text for sh in slide.shapes if sh.name == "Odds")
+    p = mc.probability_cheaper("fine_tuning")
+    assert f"Fine-tuning: cheaper by month 60 in {p:.0%} of draws" in odds
+    for term in ("PERT", "P10–P90", "Rank correlation"):
+        assert term in odds  # each explained in one line where it appears
+
+
+def test_speaker_notes_carry_the_verdict_and_the_sources(prs, result: Result) -> None:  # type: ignore[no-untyped-def]
+    verdict = " ".join(verdict_sentences(result))
+    for slide in list(prs.slides)[1:5]:
+        assert verdict in slide.notes_slide.notes_text_frame.text
+    appendix = next(s for s in prs.slides if titles_of(s).startswith("Appendix: inputs"))
+    assert "https://example.com/prices" in appendix.notes_slide.notes_text_frame.text
+
+
+def titles_of(slide) -> str:  # type: ignore[no-untyped-def]
+    return str(slide.shapes.title.text_frame.text)
+
+
+def test_a_comparison_adds_a_slide_and_a_sheet(
+    result: Result, article: Scenario, fixture_catalog: Catalog
+) -> None:
+    from openpyxl import load_workbook
+
+    from tcocalc.export.data import workbook_xlsx
+    from tcocalc.present.compare import compare
+
+    other = project(article, fixture_catalog)
+    c = compare([("3M calls", result), ("100k calls", other)])
+    prs = Presentation(io.BytesIO(deck_pptx(result, fixture_catalog, today=TODAY, comparison=c)))
+    t = titles(prs)
+    assert t[5] == "Scenarios side by side"  # the sixth main slide, before the appendix
+    rows = table_rows(prs.slides[5], "Comparison table")
+    assert rows[0] == ["", "3M calls", "100k calls"]
+    assert rows[2] == ["Fine-tuning breaks even", "Month 14", "Not by month 24"]
+    differ = table_rows(prs.slides[5], "Differing inputs table")
+    assert ["Calls in month 1", "3M calls/month", "100k calls/month"] in differ
+    assert not [m for w in slide_words(prs.slides[5]) for m in FIELD_NAME.findall(w)]
+    wb = load_workbook(io.BytesIO(workbook_xlsx(result, fixture_catalog, comparison=c)))
+    sheet = [[c.value for c in row] for row in wb["Comparison"].iter_rows()]
+    assert ["Calls in month 1", "3M calls/month", "100k calls/month"] in sheet

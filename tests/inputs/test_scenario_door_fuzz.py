@@ -71,6 +71,8 @@ def test_an_upload_nested_1500_deep_is_refused_and_changes_nothing(
     at.file_uploader(key=state.UPLOAD).set_value(("bomb.yaml", bomb, "application/x-yaml"))
     at.run()
     assert not at.exception
-    (error,) = [shown(e.value) for e in at.error]
+    (heading,) = [shown(e.value) for e in at.error]
+    assert "your inputs are unchanged" in heading
+    (error,) = [c.value for c in at.sidebar.code]  # the problems, inert, under the heading
     assert "bomb.yaml:1:19: nested more than 16 levels deep" in error
     assert dict(at.session_state[state.VALUES]) == before

@@ -57,8 +57,8 @@ def test_break_even_is_marked_and_annotated(article: Scenario, fixture_catalog: 
 
 def test_no_break_even_is_said_in_words(article: Scenario, fixture_catalog: Catalog) -> None:
     fig = charts.cumulative_cost(project(article, fixture_catalog))
-    assert "Fine-tuning: no break-even within 24 months" in _texts(fig)
-    assert "Hybrid: no break-even within 24 months" in _texts(fig)
+    assert "Fine-tuning: no break-even by month 24" in _texts(fig)
+    assert "Hybrid: no break-even by month 24" in _texts(fig)
 
 
 def test_events_and_lead_time_are_marked(article: Scenario, fixture_catalog: Catalog) -> None:

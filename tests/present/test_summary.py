@@ -10,7 +10,7 @@ import pytest
 
 from tcocalc.model.projection import project
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import summary
+from tcocalc.present import hidden_costs, summary
 from tcocalc.pricing.catalog import Catalog
 from tests.conftest import updated
 
@@ -43,9 +43,7 @@ def test_verdict_when_people_time_outweighs_the_savings(
     r = project(article, fixture_catalog)
     text = summary.verdict(r)
     # Upkeep: fine-tuning 4 h vs prompting 2 h at $100/h = $200 more a month; inference saves $30.
-    assert text.startswith(
-        "Fine-tuning does not pay back within 24 months, nor on the current trend"
-    )
+    assert text.startswith("Fine-tuning does not pay back by month 24, nor on the current trend")
     assert "it costs $170/month more to run than prompting at 100k calls/month" in text
     # Engineering: (80 + 24) - (16 + 0.3333) = 87.67 extra hours x $100 = $8,767
     assert "on top of $8,767 of engineering time" in text
@@ -61,7 +59,7 @@ def test_verdict_with_an_estimate_beyond_the_horizon(
     # After month 2 the gap shrinks by $30/month: at month 12 it is 400 + 240 - 600 = $40 -> 2 more.
     # Training compute: $200 for the first model + $200 re-train for the change = $400.
     assert text.startswith(
-        "Fine-tuning does not pay back within 12 months (on the current trend: month 14): "
+        "Fine-tuning does not pay back by month 12 (on the current trend: month 14): "
         "$400 of training compute"
     )
     assert "outweighs the $30/month it saves" in text
@@ -91,8 +89,8 @@ def test_hybrid_sentence(article: Scenario, fixture_catalog: Catalog) -> None:
     saved = r.hybrid_breakeven.savings_at_horizon_usd
     assert saved < 0
     assert summary.hybrid_verdict(r) == (
-        f"Hybrid does not pay back within 24 months; it costs {summary.usd(-saved)} more by "
-        "month 24."
+        f"Hybrid does not pay back by month 24, when it costs {summary.usd(-saved)} more than "
+        "prompting."
     )
 
 
@@ -111,8 +109,8 @@ def test_headline_figures(article: Scenario, fixture_catalog: Catalog) -> None:
 
 def test_headline_without_break_even(article: Scenario, fixture_catalog: Catalog) -> None:
     h = summary.headline(project(article, fixture_catalog))
-    assert h.fine_tuning.value == "> 24 mo"
-    assert h.fine_tuning.detail == "not within 24 months; nor on the current trend"
+    assert h.fine_tuning.value == "Not by month 24"
+    assert h.fine_tuning.detail == "nor on the current trend"
     assert h.fine_tuning.month is None
 
 
@@ -124,20 +122,20 @@ def test_totals_table(article: Scenario, fixture_catalog: Catalog) -> None:
         "Prompting",
         "Fine-tuning",
         "Hybrid",
-        "Fine-tuning saves",
-        "Hybrid saves",
+        "Fine-tuning vs prompting",
+        "Hybrid vs prompting",
     ]
     assert table.loc["Prompting", "Month 24 (horizon)"] == "$1,200"
-    assert table.loc["Fine-tuning saves", "Month 24 (horizon)"] == "$320"  # 1,200 - 880
+    assert table.loc["Fine-tuning vs prompting", "Month 24 (horizon)"] == "$320 less"  # 1,200 - 880
     assert list(summary.totals_table(r, show_hybrid=False).index) == [
         "Prompting",
         "Fine-tuning",
-        "Fine-tuning saves",
+        "Fine-tuning vs prompting",
     ]
 
 
 def test_hidden_costs_for_the_article(article: Scenario, fixture_catalog: Catalog) -> None:
-    rows = {row.aspect: row for row in summary.hidden_costs(project(article, fixture_catalog))}
+    rows = {row.aspect: row for row in hidden_costs.hidden_costs(project(article, fixture_catalog))}
     assert list(rows) == [
         "Data labeling",
         "Infrastructure",
@@ -163,11 +161,11 @@ def test_hidden_costs_for_the_article(article: Scenario, fixture_catalog: Catalo
 
 def test_hidden_costs_count_scheduled_retrains(article: Scenario, fixture_catalog: Catalog) -> None:
     s = updated(article, {"category_changes": {}, "fine_tuning.retrain_every_months": 6, **PLAIN})
-    rows = {row.aspect: row for row in summary.hidden_costs(project(s, fixture_catalog))}
+    rows = {row.aspect: row for row in hidden_costs.hidden_costs(project(s, fixture_catalog))}
     # Live from month 1, every 6 months after: months 7, 13, 19 -> 3 in 2 years
     assert rows["Model drift"].fine_tuning.startswith("1.5 re-trains/year (every 6 months")
     assert "(not counted)" in rows["Maintenance"].fine_tuning
-    table = summary.hidden_cost_table(project(s, fixture_catalog))
+    table = hidden_costs.hidden_cost_table(project(s, fixture_catalog))
     assert list(table.columns) == ["Prompting", "Fine-tuning"]
 
 
@@ -206,3 +204,13 @@ def test_picker_labels(fixture_catalog: Catalog) -> None:
     assert summary.model_choice_label("nope", fixture_catalog) == "nope · not in the catalog"
     # Markdown: the id came from a link, so its punctuation is escaped (shows as typed)
     assert "unknown model \\'nope\\'" in summary.model_details("nope", fixture_catalog)
+
+
+def test_answer_is_a_short_title(article: Scenario, fixture_catalog: Catalog) -> None:
+    # Plain dollars at 100k calls: $400 up front / $30 a month saved -> month 14 (module doc).
+    assert summary.answer(project(updated(article, PLAIN), fixture_catalog)) == (
+        "Fine-tuning pays back in month 14"
+    )
+    assert summary.answer(project(article, fixture_catalog)) == (
+        "Prompting stays cheaper through month 24"
+    )
