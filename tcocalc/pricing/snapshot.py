@@ -19,12 +19,13 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-
-from genai_prices import data as _bundled
-from genai_prices.data_snapshot import DataSnapshot
-from genai_prices.types import ModelInfo, Provider, TieredPrices
+from typing import TYPE_CHECKING
 
 from tcocalc.pricing.catalog import LlmModel
+
+if TYPE_CHECKING:  # imported when a look-up needs them: the bundled list costs ~0.8 s at start-up
+    from genai_prices.data_snapshot import DataSnapshot
+    from genai_prices.types import ModelInfo, Provider, TieredPrices
 
 GENAI_PRICES_URL = "https://github.com/pydantic/genai-prices"
 """``source`` of an entry whose provider lists no pricing page in the snapshot."""
@@ -37,7 +38,10 @@ version) was uploaded to PyPI (wheel upload time 2026-11-10 21:51 UTC). Update i
 @lru_cache(maxsize=1)
 def _snapshot() -> DataSnapshot:
     """A snapshot of the bundled data only; never replaced by ``UpdatePrices``."""
-    return DataSnapshot(providers=_bundled.providers, from_auto_update=False)
+    from genai_prices import data as bundled
+    from genai_prices.data_snapshot import DataSnapshot
+
+    return DataSnapshot(providers=bundled.providers, from_auto_update=False)
 
 
 def _usd(price: Decimal | TieredPrices | None) -> float | None:
@@ -46,6 +50,8 @@ def _usd(price: Decimal | TieredPrices | None) -> float | None:
     >>> _usd(Decimal("2.5")), _usd(None)
     (2.5, None)
     """
+    from genai_prices.types import TieredPrices
+
     if price is None:
         return None
     if isinstance(price, TieredPrices):
