@@ -176,7 +176,7 @@ def _as_text(wb: Workbook) -> None:
 
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for j, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=j, value=value)
+        cell = ws.cell(row=row, column=j, value=_text(value))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 
