@@ -29,7 +29,7 @@ def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) 
     text = summary.verdict(result)
     if show_hybrid:
         text += " " + summary.hybrid_verdict(result)
-    st.markdown(f"**{text}**")
+    st.markdown(f"**{text}**")  # the page's own words (model ids cannot hold Markdown)
     if values["description"]:
         with st.expander("Scenario notes (written with the file, not updated with the inputs)"):
             st.text(str(values["description"]))

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "tcocalc"
 
-LAYERS = ("pricing", "model", "inputs", "analytics", "present", "export", "cli")
+LAYERS = ("pricing", "model", "inputs", "evidence", "analytics", "present", "export", "cli")
 """Bottom to top: a module may import its own layer and the layers before it."""
 
 MAX_LINES = 600

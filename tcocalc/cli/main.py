@@ -214,8 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_COMMANDS: list[str] = ["tcocalc.cli.export", "tcocalc.cli.pricing", "tcocalc.cli.analyze"]
-"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
+EXTRA_COMMANDS: list[str] = [
+    "tcocalc.cli.export",
+    "tcocalc.cli.pricing",
+    "tcocalc.cli.analyze",
+    "tcocalc.cli.evidence",
+]
+"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze,
+tokens and import)."""
 
 
 class _InertStream:

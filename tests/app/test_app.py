@@ -350,6 +350,7 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
         "Pricing",
         "Compare",
         "Export",
+        "Evidence",
     ]
     if not tabs.available("tcocalc_app.pricing"):
         at.session_state["tab"] = "Pricing"

@@ -73,6 +73,6 @@ def test_an_upload_nested_1500_deep_is_refused_and_changes_nothing(
     assert not at.exception
     (heading,) = [shown(e.value) for e in at.error]
     assert "your inputs are unchanged" in heading
-    (error,) = [c.value for c in at.sidebar.code]  # the problems, inert, under the heading
+    (error,) = [c.value for c in at.sidebar.code]  # the located problem, inert, under the heading
     assert "bomb.yaml:1:19: nested more than 16 levels deep" in error
     assert dict(at.session_state[state.VALUES]) == before
