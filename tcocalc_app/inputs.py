@@ -7,10 +7,9 @@ carry units; every tooltip is the scenario field's own description.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -18,11 +17,26 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import labels, summary
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training
+from tcocalc.present import gpu_summary, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import safe, state
 from tcocalc_app.state import Context
+from tcocalc_app.widgets import (
+    SLOTS,
+    choice,
+    number,
+    optional_number,
+    pick,
+    slider,
+    slot,
+    wkey,
+)
+from tcocalc_app.widgets import field_help as _help
+from tcocalc_app.widgets import flag as flag  # app.py flags problems next to their controls
+from tcocalc_app.widgets import prime as _prime
 
 Values = dict[str, query.Value]
 
@@ -34,171 +48,9 @@ SERVING_LABELS = {
     "serverless_lora": "Serverless LoRA",
     "dedicated": "Dedicated GPUs",
 }
-METHOD_LABELS = {"lora": "LoRA adapter", "full": "Full fine-tune"}
-
-
-# --- Widget helpers ---------------------------------------------------------------------------
-
-
-def wkey(key: str) -> str:
-    """The widget key of a query key."""
-    return state.WIDGET_PREFIX + key
-
-
-def _prime(key: str, value: Any) -> str:
-    """Give the widget its value from ``values`` unless it already holds one."""
-    k = wkey(key)
-    if k not in st.session_state:
-        st.session_state[k] = value
-    return k
-
-
-_SLOTS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("attention_slots")
-"""Per script run (each session runs in its own thread, so its own context): an empty element
-under each control, and above each group, where :func:`flag` can put a message later in the run."""
-
-
-def _slot(key: str) -> None:
-    """Reserve the place under ``key``'s control for a message about it."""
-    slots = _SLOTS.get(None)
-    if slots is not None:
-        slots[key] = st.empty()
-
-
-def flag(attentions: Iterable[labels.Attention]) -> None:
-    """Put each message next to the control it is about (or above its group when closed)."""
-    slots = _SLOTS.get(None) or {}
-    for attention in attentions:
-        for key in attention.keys:
-            if key in slots:
-                slots[key].error(safe.text(attention.message), icon=":material/edit:")
-            elif "group:" + labels.group(key) in slots:
-                slots["group:" + labels.group(key)].error(
-                    f"{labels.label(key)}: {safe.text(attention.message)}", icon=":material/edit:"
-                )
-
-
-def _help(key: str, extra: str = "") -> str:
-    text = query.FIELDS[key].description
-    return f"{text} {extra}".strip()
-
-
-def number(
-    v: Values,
-    key: str,
-    label: str,
-    step: float,
-    *,
-    fmt: str | None = None,
-    min_value: float | None = None,
-    help_extra: str = "",
-) -> None:
-    """A number input bounded by the field's own limits."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    low = low if min_value is None else min_value
-    if f.kind == "integer":
-        lo_i = None if low is None else int(low)
-        hi_i = None if high is None else int(high)
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=lo_i,
-            max_value=hi_i,
-            step=int(step),
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=None if low is None else float(low),
-            max_value=None if high is None else float(high),
-            step=float(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-    _slot(key)
-
-
-def slider(
-    v: Values, key: str, label: str, step: float, *, fmt: str | None = None, help_extra: str = ""
-) -> None:
-    """A slider over the field's whole allowed range (so any valid value can be shown)."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    assert low is not None and high is not None, key
-    if f.kind == "integer":
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label,
-            int(low),
-            int(high),
-            step=int(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label, low, high, step=float(step), format=fmt, key=k, help=_help(key, help_extra)
-        )
-    _slot(key)
-
-
-def pick(
-    v: Values,
-    key: str,
-    label: str,
-    options: Sequence[str],
-    format_func: Callable[[str], str],
-    details: Callable[[str], str],
-) -> None:
-    """A catalog picker (options: id · price · as_of) with the chosen entry's details under it.
-
-    An id the list lacks (e.g. a model from the genai-prices snapshot) is added to it."""
-    current = str(v[key])
-    choices = list(options) if current in options or not current else [current, *options]
-    k = _prime(key, current if current in choices else (choices[0] if choices else None))
-    chosen = st.selectbox(label, choices, format_func=format_func, key=k, help=_help(key))
-    v[key] = chosen
-    if chosen:
-        st.caption(details(chosen))
-    _slot(key)
-
-
-KIND_HELP = {
-    query.TRAINING_KEY: "Provider API: the provider fine-tunes its model, billed per training "
-    "token. Own GPUs: an open-weights model trained on rented GPUs, billed per GPU-hour.",
-    query.SERVING_KEY: "Provider-hosted: the provider serves the tuned model at its fine-tuned "
-    "token prices. Serverless LoRA: a provider serves the adapter at the base model's token "
-    "prices. Dedicated GPUs: own replicas billed by the hour, busy or idle.",
-}
-
-
-def choice(
-    v: Values,
-    key: str,
-    label: str,
-    labels: dict[str, str],
-    on_change: Callable[..., None] | None = None,
-    args: tuple[Any, ...] = (),
-) -> None:
-    k = _prime(key, v[key])
-    v[key] = st.radio(
-        label,
-        list(labels),
-        format_func=labels.__getitem__,
-        key=k,
-        horizontal=True,
-        help=KIND_HELP.get(key) or _help(key),
-        on_change=on_change,
-        args=args,
-    )
-    _slot(key)
+METHOD_LABELS = {"lora": "LoRA adapter", "qlora": "QLoRA (4-bit base)", "full": "Full fine-tune"}
+PRECISION_LABELS = {"bf16": "BF16", "fp8": "FP8"}
+SERVING_BASE = "(the serving base model)"
 
 
 # --- The groups -------------------------------------------------------------------------------
@@ -239,7 +91,7 @@ def workload(v: Values) -> None:
         help="Any volume, e.g. 2400000; the slider above jumps to it.",
         on_change=_calls_from_number,
     )
-    _slot("calls")
+    slot("calls")
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
@@ -317,17 +169,33 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             **_models(catalog, "ft_model", True),
         )
     else:
+        _base_model(v, catalog)
         pick(v, "ft.gpu", "GPU offer (USD per GPU-hour · as of)", **_gpus(catalog))
         number(v, "ft.gpus", "GPUs used at once (count)", 1)
-        number(
+        choice(v, "ft.method", "Method", METHOD_LABELS)
+        choice(v, "ft.precision", "Precision of the matmuls", PRECISION_LABELS)
+        number(v, "ft.seq_len", "Sequence length (tokens)", 512)
+        k = _prime("ft.offload", bool(v["ft.offload"]))
+        v["ft.offload"] = st.checkbox(
+            "Offload the optimizer state to CPU memory", key=k, help=_help("ft.offload")
+        )
+        optional_number(
             v,
             "ft.tokens_per_s",
             "Training throughput (tokens/second/GPU)",
-            100,
-            fmt="%g",
-            help_extra="Measure it on your own model; the starting value is only a placeholder.",
+            "Derive the throughput from the model, method and GPU",
+            placeholder=2_500.0,
+            step=100,
         )
-        choice(v, "ft.method", "Method", METHOD_LABELS)
+        optional_number(
+            v,
+            "ft.mfu",
+            "Model FLOPs utilisation (fraction of peak)",
+            "Use the calibrated utilisation for the method and GPUs",
+            placeholder=0.4,
+            step=0.05,
+        )
+        _sizing(v, catalog, "training")
     number(v, "ft.epochs", "Epochs (passes over the data)", 1, fmt="%g", min_value=0.1)
     number(v, "ft.experiments", "Runs paid for the first model (× one run)", 0.5, fmt="%g")
 
@@ -345,15 +213,27 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             v, "ft.serve_gpu", "GPU offer for serving (USD per GPU-hour · as of)", **_gpus(catalog)
         )
         number(v, "ft.gpus_per_replica", "GPUs per replica (count)", 1)
-        number(
+        number(v, "ft.batch", "Requests decoded together per replica (count)", 1)
+        number(v, "ft.batch_eff", "Batch efficiency (fraction of the rooflines)", 0.05, fmt="%g")
+        optional_number(
             v,
             "ft.calls_per_s",
             "Calls one replica sustains (calls/second)",
-            1,
-            fmt="%g",
-            help_extra="Measure it under load; the starting value is only a placeholder.",
+            "Derive it from the model, the GPU and the batch",
+            placeholder=10.0,
+            step=1,
         )
         number(v, "ft.min_replicas", "Replicas kept up at any load (count)", 1)
+        number(v, "ft.spares", "Spare replicas on top of the load (count; 1 = N+1)", 1)
+        optional_number(
+            v,
+            "ft.p95_s",
+            "p95 latency target at peak (seconds)",
+            "No latency target: size for throughput",
+            placeholder=2.0,
+            step=0.5,
+        )
+        _sizing(v, catalog, "serving")
     number(v, "ft.in_tokens", "Input tokens per call (tokens)", 10, fmt="%g")
     number(v, "ft.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
     slider(v, "ft.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
@@ -361,6 +241,8 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     st.markdown("**Data**")
     number(v, "ft.examples", "Training examples (count)", 1000)
     number(v, "ft.tokens_per_example", "Tokens per example (tokens)", 10, fmt="%g", min_value=1)
+    slider(v, "ft.val_share", "Held out for validation (% of examples)", 0.01, fmt="percent")
+    number(v, "ft.evals", "Evaluation passes per training run (count)", 1)
     number(v, "ft.examples_per_cat", "Examples per new category (count)", 50)
     pick(v, "ft.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
 
@@ -371,6 +253,41 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
     number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+
+
+def _sizing(v: Values, catalog: Catalog, part: str) -> None:
+    """Under the own-GPU inputs: the derived (or measured) throughput in one line. Inputs that do
+    not fit together show nothing here; the page lists their problem above the results."""
+    try:
+        scenario = query.build(v, catalog)
+        if part == "training":
+            line = gpu_summary.training_line(plan_training(scenario, catalog))
+        else:
+            line = gpu_summary.serving_line(plan_serving(scenario, catalog))
+    except (query.ScenarioValuesError, TrainingSetupError, LookupError):
+        return
+    st.caption(line)
+
+
+def _base_model(v: Values, catalog: Catalog) -> None:
+    """The open-weights model trained on own GPUs; empty means the serverless LoRA base."""
+    models = _models(catalog, "lora_model")
+    current = v["ft.base_model"] or ""
+    options = ["", *models["options"]]
+    if current not in options:
+        options.append(str(current))
+    k = _prime("ft.base_model", current)
+    chosen = st.selectbox(
+        "Model trained (parameters set FLOPs and memory)",
+        options,
+        format_func=lambda m: SERVING_BASE if not m else models["format_func"](m),
+        key=k,
+        help=_help("ft.base_model"),
+    )
+    v["ft.base_model"] = chosen or None
+    if chosen:
+        st.caption(summary.model_details(chosen, catalog))
+    slot("ft.base_model")
 
 
 AUTO_SHARE = "in.hy.share#auto"
@@ -400,7 +317,7 @@ def hybrid(v: Values) -> None:
         help=_help("hy.share"),
     )
     v["hy.share"] = None if auto else share
-    _slot("hy.share")
+    slot("hy.share")
 
 
 def category_changes(v: Values) -> None:
@@ -420,7 +337,7 @@ def category_changes(v: Values) -> None:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
         st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
-    _slot("cc.events")
+    slot("cc.events")
 
 
 def people(v: Values) -> None:
@@ -556,7 +473,7 @@ def sidebar(ctx: Context, v: Values) -> None:
         "about": lambda: about(v),
     }
     slots: dict[str, Any] = {}
-    _SLOTS.set(slots)
+    SLOTS.set(slots)
     for key, title, expanded in GROUPS:
         slots["group:" + title] = st.empty()
         box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")

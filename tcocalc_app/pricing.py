@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from tcocalc.export.assumptions import serving_derivation, training_derivation
 from tcocalc.inputs import editor as ed
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
 from tcocalc.inputs.store import (
@@ -33,6 +34,7 @@ from tcocalc.inputs.store import (
 )
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
+from tcocalc.present.gpu_summary import format_quantity
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import pricing_history, safe
 
@@ -106,17 +108,41 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     _end_of_availability(result)
     _status(state)
     _table(scenario, catalog, state)
+    _training(scenario, catalog)
     st.divider()
     _editor(state)
 
 
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
+        if not warning.startswith(("month ", "before month 1")):
+            continue  # not an end of availability (e.g. a training longer than the lead time)
         st.warning(
             f"**End of availability** — {safe.text(warning)}. The projection charges the migration in that "
             "month (re-training the tuned model, re-testing the prompt).",
             icon="⚠️",
         )
+
+
+def _training(scenario: Scenario, catalog: Catalog) -> None:
+    """How own-GPU training and dedicated replicas follow from the model, method and GPUs."""
+    rows = training_derivation(scenario, catalog) + serving_derivation(scenario, catalog)
+    if not rows:
+        return
+    st.markdown("**Own GPUs: how training and serving figures are derived**")
+    st.dataframe(
+        [
+            {
+                "quantity": r.quantity,
+                "value": format_quantity(r.value),
+                "unit": r.unit,
+                "how": r.how,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _status(state: CatalogState) -> None:

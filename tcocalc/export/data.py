@@ -20,7 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
+from tcocalc.export.assumptions import (
+    describe_as_of,
+    input_lines,
+    price_lines,
+    serving_derivation,
+    training_derivation,
+)
 from tcocalc.export.common import (
     CHALLENGERS,
     checkpoints,
@@ -76,7 +82,8 @@ def workbook_xlsx(
     comparison: Comparison | None = None,
 ) -> bytes:
     """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices,
-    and Comparison when ``comparison`` is given)."""
+    Derivation when the model is trained or served on own GPUs, and Comparison when
+    ``comparison`` is given)."""
     today = today or dt.date.today()
     prices = price_lines(result.scenario, catalog)
     wb = Workbook()
@@ -110,6 +117,17 @@ def workbook_xlsx(
         if str(cell.value).startswith(("http://", "https://")):
             cell.hyperlink = str(cell.value)
             cell.style = "Hyperlink"
+    derivation = training_derivation(result.scenario, catalog) + serving_derivation(
+        result.scenario, catalog
+    )
+    if derivation:
+        _table(
+            wb.create_sheet("Derivation"),
+            ["Quantity", "Value", "Unit", "How (formula or source)"],
+            [[r.quantity, r.value, r.unit, r.how] for r in derivation],
+            widths=[36, 16, 22, 100],
+            formats={2: "#,##0.####"},
+        )
     if comparison is not None:
         _comparison(wb.create_sheet("Comparison"), comparison)
     _as_text(wb)

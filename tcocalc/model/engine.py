@@ -13,6 +13,24 @@ Strategies
     re-train go to the prompting fallback until the next re-train (the batch cadence, or a drift
     re-train or forced migration, which learn whatever is pending).
 
+Rules, the same in both strategies with a tuned model (each pinned by a test in
+``tests/model/test_rules.py``)
+    *A category that arrives before go-live* (a month before the go-live month) is learnt by the
+    first model: its examples are labeled in the month it arrives and the first model's training
+    (charged in month 1) covers the data set as it stands at go-live. It needs no re-train and no
+    fine-tuning change hours.
+    *A change during the lead time* costs what prompting pays for it, since prompting serves the
+    traffic then: the prompt's change hours and the prompt's examples for the new categories, plus
+    the tuned model's examples for them (its first training needs them).
+    *A change from the go-live month on* costs the fine-tuning strategy its change hours, the
+    tuned model's examples and a re-train on the grown data set, at the prices of that month (the
+    successor's after a migration); the hybrid pays the prompt's hours and examples at once and the
+    tuned model's at its next re-train. :func:`tcocalc.model.breakeven.category_change_events`
+    reports each event at its real size.
+    *Dedicated replicas* are sized on the rate of calls while the tuned model is live (in the
+    go-live month: the live share of the calls over the live part of the month, i.e. the month's
+    full rate) and billed for the live part of the month.
+
 Components (USD per month; a strategy's total is their sum and nothing else)
     ``engineering``   build hours (month 1) + hours per category change / re-train
     ``maintenance``   upkeep hours per month
@@ -68,7 +86,7 @@ COMPONENT_LABELS = {
 Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
 """One 1-D float64 array per numeric field: length 1 (shared by every variant) or n."""
 Series = namedtuple("Series", ("new_categories", "forced_migration", "prompt_migration"))
-"""Month-first ``(H, 1)`` or ``(H, n)`` float64 arrays (migrations as 0/1)."""
+"""Month-first ``(H, 1)`` or ``(H, n)`` float32 arrays (migrations as 0/1)."""
 
 STATE_ROWS = 11
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
@@ -166,6 +184,10 @@ def _walk(
         peak = _at(v.peak_to_average_ratio, i)
         per_replica = _at(v.f_calls_per_second_per_replica, i)
         min_replicas = _at(v.f_min_replicas, i)
+        spares = _at(v.f_redundancy_replicas, i)
+        p95 = _at(v.f_p95_latency_seconds, i)
+        slots = _at(v.f_slots_per_replica, i)
+        call_s = _at(v.f_call_seconds, i)
         replica_usd_h = _at(v.f_replica_usd_per_hour, i)
         share_per_new = _at(v.h_traffic_share_per_new_category, i)
         p_examples_new = _at(v.p_examples_per_new_category, i)
@@ -228,8 +250,14 @@ def _walk(
         )
         p_maintenance = c.people_usd(_at(v.p_maintenance_hours_per_month, i), rate)
         f_maintenance_full = c.people_usd(_at(v.f_maintenance_hours_per_month, i), rate)
+        # Categories that arrive before the go-live month are in the first model's data set.
+        before_live = 0.0
+        for mm in range(s.new_categories.shape[0]):
+            if mm + 1.0 >= go:
+                break
+            before_live += _at_month(s.new_categories, mm, i)
         initial_training = c.training_run_usd(
-            f_examples0 * f_tokens_per_example,
+            (f_examples0 + before_live * f_examples_new) * f_tokens_per_example,
             epochs,
             usd_per_training_token[0],
             _at(v.f_experiment_multiplier, i),
@@ -296,14 +324,20 @@ def _walk(
             gap = f_call - p_call
             hosting = c.hourly_usd(hosting_now, live)
             f_inference = calls * (p_call + live * gap) + hosting
-            if replica_usd_h > 0.0:
-                replicas = c.replicas_needed(calls * live, peak, per_replica, min_replicas)
+            if replica_usd_h > 0.0 and live > 0.0:
+                # Sized on the rate while live: (calls x live) over the live part of the month.
+                replicas = c.replicas_needed(
+                    calls, peak, per_replica, min_replicas, spares, p95, slots, call_s
+                )
                 f_inference += c.hourly_usd(replicas * replica_usd_h, live)
             f_errors = c.error_usd(calls, live * f_acc + (1.0 - live) * p_acc, wrong_usd)
             f_row = (
                 c.people_usd(f_hours, rate),
                 f_maintenance_full * live,
-                (f_labels_at_start if first else 0.0) + new_labels,
+                (f_labels_at_start if first else 0.0)
+                + new_labels
+                # During the lead time the prompt serves, so it needs the change's examples too.
+                + (p_change_labels if event and not after_live else 0.0),
                 initial_training if first else 0.0,
                 retrain_cost if f_runs else 0.0,
                 f_inference,
@@ -328,8 +362,18 @@ def _walk(
                 + (f_retrain_h if h_runs and not h_category_runs else 0.0)
             )
             h_inference = calls * (p_call + h_share * gap) + hosting
-            if replica_usd_h > 0.0:
-                replicas = c.replicas_needed(calls * h_share, peak, per_replica, min_replicas)
+            if replica_usd_h > 0.0 and live > 0.0:
+                # The tuned model's share of the calls, over the live part of the month.
+                replicas = c.replicas_needed(
+                    calls * (h_share / live),
+                    peak,
+                    per_replica,
+                    min_replicas,
+                    spares,
+                    p95,
+                    slots,
+                    call_s,
+                )
                 h_inference += c.hourly_usd(replicas * replica_usd_h, live)
             h_errors = c.error_usd(calls, h_share * f_acc + (1.0 - h_share) * p_acc, wrong_usd)
             h_row = (
@@ -391,12 +435,14 @@ def _vector(x: Any, n: int, name: str) -> Arr:
     return np.require(a, np.float64, ["C", "W"])
 
 
-def _months_first(x: Any, h: int, n: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64)
+def _months_first(x: Any, h: int, n: int, name: str) -> npt.NDArray[np.float32]:
+    """A per-month series as ``(H, 1)`` or ``(H, n)`` float32 (whole category counts and 0/1
+    flags are exact; a scaled schedule keeps 7 significant digits), months first."""
+    a = np.asarray(x)
     a = a[:, None] if a.ndim == 1 else a.T
     if a.shape[0] != h or a.shape[1] not in (1, n):
         raise ValueError(f"{name}: shape {np.shape(x)} for {n} variants and {h} months")
-    return np.require(a, np.float64, ["C", "W"])
+    return np.require(a, np.float32, ["C", "W"])
 
 
 def _prepare(p: Params) -> tuple[Any, Any, Any, int]:

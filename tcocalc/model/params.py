@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from tcocalc.model.costs import usd_per_training_token_on_gpus
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -24,6 +23,8 @@ from tcocalc.model.scenario import (
     Scenario,
     ServerlessLoraServing,
 )
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training, token_passes_per_run
 from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
 
 Num = float | npt.NDArray[np.float64]
@@ -66,6 +67,9 @@ class Params:
     f_usd_per_labeled_example: Num
     f_examples_per_new_category: Num
     f_epochs: Num
+    """Token passes of one run per labeled token: the epochs over the training share plus the
+    evaluation passes over the validation share at their cost (equal to the epochs when nothing
+    is held out for validation; :func:`tcocalc.model.training.token_passes_per_run`)."""
     f_usd_per_training_token: Num
     f_experiment_multiplier: Num
     # Fine-tuning: serving
@@ -102,6 +106,20 @@ class Params:
     """True in the month the prompted model is retired and the prompt moves to a successor."""
     include_engineering: bool = True
     include_error_cost: bool = False
+    # Dedicated serving beyond throughput (defaults: no spares, no latency target)
+    f_redundancy_replicas: Num = 0.0
+    """Spare replicas on top of the load (count; 1 = N+1)."""
+    f_p95_latency_seconds: Num = 0.0
+    """p95 latency target that sizes the replicas as an M/M/c queue (seconds; 0 = none)."""
+    f_slots_per_replica: Num = 1.0
+    """Requests one replica serves at once (its decode batch), the queue's servers per replica."""
+    f_call_seconds: Num = 1.0
+    """Seconds one call takes on a replica's slot (the queue's mean service time)."""
+    # Own-GPU training, as the analyses vary it (the walk reads f_usd_per_training_token only)
+    f_training_tokens_per_second_per_gpu: Num = 0.0
+    """Training throughput behind ``f_usd_per_training_token`` (tokens/s/GPU; 0: provider)."""
+    f_training_utilization: Num = 0.0
+    """Model FLOPs utilisation behind that throughput (fraction; 0: measured or provider)."""
 
     def with_values(self, **changes: object) -> Params:
         """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
@@ -255,8 +273,10 @@ def _tuned_on_provider(scenario: Scenario) -> bool:
 def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     """Look up every price the scenario refers to and flatten it into :class:`Params`.
 
-    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks, and
-    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices.
+    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks,
+    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices, and
+    :class:`~tcocalc.model.training.TrainingSetupError` for own-GPU training that cannot be derived
+    or does not fit in the GPUs' memory.
     """
     s = scenario
     p, f = s.prompting, s.fine_tuning
@@ -264,6 +284,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     p_label = catalog.labeling_method(p.labeling).usd_per_labeled_example
     f_label = catalog.labeling_method(f.labeling).usd_per_labeled_example
 
+    training_tps = training_u = 0.0
     if isinstance(f.training, ProviderTraining):
         t_model = catalog.model(f.training.model)
         if t_model.fine_tuning is None:
@@ -271,16 +292,21 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
                 f"model {f.training.model!r} has no fine-tuning prices in the catalog"
             )
         usd_per_training_token: float = t_model.fine_tuning.usd_per_1m_training_tokens / 1e6
-    else:
-        gpu = catalog.gpu_offer(f.training.gpu)
-        usd_per_training_token = float(
-            usd_per_training_token_on_gpus(
-                gpu.usd_per_gpu_hour, f.training.tokens_per_second_per_gpu
-            )
+        # Providers bill a validation token like a training token.
+        passes = token_passes_per_run(
+            1.0, f.training.epochs, f.validation_share, f.evaluations_per_run, 1.0
         )
+    else:
+        plan = plan_training(s, catalog)
+        usd_per_training_token = plan.usd_per_token_pass
+        passes = plan.passes_per_labeled_token
+        training_tps = plan.tokens_per_second_per_gpu
+        training_u = plan.utilization or 0.0
 
     f_in = f_out = hosting = replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
+    spares = p95 = 0.0
+    slots = call_seconds = 1.0
     if isinstance(f.serving, ProviderHostedServing):
         if not isinstance(f.training, ProviderTraining):
             raise NoFineTuningOfferedError(
@@ -298,8 +324,21 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         replica_usd_h = (
             f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
         )
-        per_replica = f.serving.calls_per_second_per_replica
+        serving = plan_serving(s, catalog)
+        per_replica = serving.calls_per_second_per_replica
         min_replicas = float(f.serving.min_replicas)
+        spares = float(f.serving.redundancy_replicas)
+        slots = float(f.serving.decode_batch_size)
+        call_seconds = serving.call_seconds
+        if f.serving.p95_latency_seconds is not None:
+            p95 = f.serving.p95_latency_seconds
+            if p95 <= serving.call_seconds:
+                raise TrainingSetupError(
+                    "fine_tuning.serving.p95_latency_seconds",
+                    f"a p95 target of {p95:g} s is below the {serving.call_seconds:.2g} s one "
+                    "call takes on a replica: raise it, or lower decode_batch_size or the "
+                    "tokens per call",
+                )
 
     share = s.hybrid.traffic_share_per_new_category
     if share is None:
@@ -357,7 +396,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_tokens_per_example=f.tokens_per_example,
         f_usd_per_labeled_example=f_label,
         f_examples_per_new_category=float(f.examples_per_new_category),
-        f_epochs=f.training.epochs,
+        f_epochs=passes,
         f_usd_per_training_token=usd_per_training_token,
         f_experiment_multiplier=f.training.experiment_multiplier,
         f_input_tokens_per_call=f.input_tokens_per_call,
@@ -389,6 +428,12 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,
+        f_redundancy_replicas=spares,
+        f_p95_latency_seconds=p95,
+        f_slots_per_replica=slots,
+        f_call_seconds=call_seconds,
+        f_training_tokens_per_second_per_gpu=training_tps,
+        f_training_utilization=training_u,
     )
 
 

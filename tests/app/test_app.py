@@ -96,7 +96,14 @@ def test_every_training_and_serving_kind_renders(fixture_prices: None) -> None:
     assert at.radio(key="in.ft.serving").value == "serverless_lora"
     assert at.selectbox(key="in.ft.serve_model").value == "open-8b"
     assert at.selectbox(key="in.ft.gpu").value == "h100"
+    # The fixture catalog has no model sizes or chip figures, so the throughput cannot be derived:
+    # the page says what to fix until a measured one is entered.
+    assert "enter a measured “Training throughput”" in at.error[0].value
+    at.checkbox(key="in.ft.tokens_per_s#auto").uncheck().run()
+    ok(at)
+    assert not at.error
     at.radio(key="in.ft.serving").set_value("dedicated").run()
+    at.checkbox(key="in.ft.calls_per_s#auto").uncheck().run()  # likewise for the replicas
     ok(at)
     assert at.query_params["ft.serving"] == "dedicated"
     assert metrics(at)["Fine-tuning breaks even"]
@@ -158,6 +165,7 @@ def test_url_round_trip_restores_the_same_numbers(fixture_prices: None) -> None:
     at.checkbox(key=inputs.AUTO_SHARE).set_value(False).run()
     at.slider(key="in.hy.share").set_value(0.2).run()
     at.radio(key="in.ft.serving").set_value("dedicated").run()
+    at.checkbox(key="in.ft.calls_per_s#auto").uncheck().run()  # a provider-tuned model: measured
     at.toggle(key="in.errors").set_value(True).run()
     ok(at)
     link = dict(at.query_params)
