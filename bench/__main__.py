@@ -1,4 +1,5 @@
-"""Run every benchmark (or those named): python -m bench [engine page export analytics evidence load]."""
+"""Run every benchmark (or those named): python -m bench [engine page export analytics evidence
+load]."""
 
 from __future__ import annotations
 

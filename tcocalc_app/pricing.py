@@ -113,6 +113,28 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     _editor(state)
 
 
+def render_print(result: Result, scenario: Scenario, catalog: Catalog) -> None:
+    """The Pricing tab on paper: the prices this scenario uses and their sources (no editor)."""
+    state = pricing_state()
+    _end_of_availability(result)
+    table = pricing_table(
+        catalog,
+        today=dt.date.today(),
+        stale_after=stale_after_days(),
+        horizon_end=horizon_end(scenario.start_date, scenario.horizon_months),
+        origins=state.layered.origins if state.layered else None,
+        used_ids=scenario_ids(scenario),
+    )
+    used = table[table["used"]]
+    st.subheader("Prices this scenario uses")
+    st.table(
+        used[["id", "provider", "price", "as_of", "flags", "source"]].rename(
+            columns={"id": "Id", "provider": "Provider", "price": "Price", "as_of": "As of",
+                     "flags": "Flags", "source": "Source"}
+        )
+    )  # fmt: skip
+
+
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
         if not warning.startswith(("month ", "before month 1")):

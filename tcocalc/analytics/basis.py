@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -183,7 +183,7 @@ class Basis:
         ``per_year`` sets the recurring changes (the scenario's cadence, or the assumed quarterly
         one), kept on top of the one-off events; ``per_change`` then scales every change.
         """
-        schedule: Arr = self.params.new_categories
+        schedule: npt.NDArray[Any] = self.params.new_categories
         if per_year is not None:
             y0 = self.value("new_categories_per_year")
             per_cadence = (

@@ -51,6 +51,15 @@ def verdict(at: AppTest) -> str:
     return str(at.markdown[0].value).strip("*")
 
 
+def link_warnings(at: AppTest) -> str:
+    """The text of the warnings expander's part about the link ("" when there is none)."""
+    for exp in at.expander:
+        if "warning" in exp.label:
+            note = [c.value for c in exp.caption]
+            return shown("\n".join(note + [m.value for m in exp.markdown])) if note else ""
+    return ""
+
+
 def values(at: AppTest) -> dict[str, Any]:
     return dict(at.session_state[state.VALUES])
 
@@ -178,7 +187,7 @@ def test_url_round_trip_restores_the_same_numbers(fixture_prices: None) -> None:
     assert verdict(shared) == verdict(at)
     assert shared.table[0].value.equals(at.table[0].value)
     assert shared.query_params == link
-    assert not shared.warning or "Some link parameters" not in shared.warning[0].value
+    assert not link_warnings(shared)
 
 
 def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None:
@@ -193,7 +202,7 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
             }
         )
     )
-    (warning,) = [shown(w.value) for w in at.warning if "link parameters" in w.value]
+    warning = link_warnings(at)
     for name in ("calls=lots", "p.accuracy=2", "colour=red", "p.model=gpt-9-ultra"):
         assert name in warning
     assert "growth" not in warning
@@ -204,7 +213,7 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
 
 def test_an_unknown_scenario_in_the_link_falls_back(fixture_prices: None) -> None:
     at = ok(make_app({"scenario": "nope", "calls": "200000"}))
-    assert "scenario=nope ignored" in shown(at.warning[0].value)
+    assert "scenario=nope ignored" in link_warnings(at)
     assert at.query_params == {"scenario": "customer_support", "calls": "200000"}
 
 
@@ -415,4 +424,19 @@ def test_a_compare_link_opens_the_scenarios_side_by_side(fixture_prices: None) -
     # The link keeps the comparison, the saved set as its differences.
     assert at.query_params["compare"] == "customer_support,Plain,current"
     assert at.query_params["c.Plain"] == saved
-    assert not [w for w in at.warning if "not used" in w.value]
+    assert not link_warnings(at)
+
+
+def test_the_print_view_lists_the_inputs_and_every_tab(fixture_prices: None) -> None:
+    at = ok(make_app({"print": "1", "calls": "200000"}))
+    assert not at.tabs  # one long page instead of tabs
+    headers = [h.value for h in at.main.header]
+    assert headers == ["Break-even", "Monthly cost", "Hidden costs", "Analysis", "Pricing"]
+    inputs_table = next(t for t in at.table if list(t.value.columns) == ["Group", "Input", "Value"])
+    rows = dict(zip(inputs_table.value["Input"], inputs_table.value["Value"], strict=True))
+    assert rows["Calls in month 1"] == "200k calls/month"  # the link's value, formatted
+    # Notes and warnings open, for paper; the link keeps the print view and the inputs.
+    assert all(e.proto.expanded for e in at.expander if e.label.startswith("Scenario notes"))
+    assert at.query_params["print"] == "1" and at.query_params["calls"] == "200000"
+    assert not link_warnings(at)  # print=1 is the page's own parameter
+    assert len(at.get("plotly_chart")) >= 7  # 2 overview charts + the Analysis tab's 5
