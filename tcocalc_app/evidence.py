@@ -30,7 +30,7 @@ from tcocalc.evidence.traffic import read_traffic
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog, UnknownIdError
-from tcocalc_app import analytics, state
+from tcocalc_app import analytics, safe, state
 
 NOTE = "ev.note"
 
@@ -48,12 +48,10 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     eval_section(scenario)
 
 
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!<>|$~"})
-
-
 def inert(text: str) -> str:
-    """``text`` with markdown's special characters escaped, for st.warning and friends."""
-    return text.translate(_MARKDOWN)
+    """``text`` shown as typed in st.warning and friends (the page's one helper, which also
+    stops bare URLs from becoming links and leaves out server paths)."""
+    return safe.text(text)
 
 
 def _problems(exc: EvidenceError) -> None:

@@ -68,7 +68,7 @@ def notes(
 
 def stale(attentions: Sequence[labels.Attention]) -> None:
     """Say that the numbers below are the last ones whose inputs fitted, and what to change."""
-    lines = [f"- {labels.group(a.keys[0])}: {a.message}" for a in attentions]
+    lines = [f"- {labels.group(a.keys[0])}: {safe.text(a.message)}" for a in attentions]
     st.warning(
         "These results are from your last inputs that fitted together; they update once you "
         "change the input marked in the sidebar:\n\n" + "\n".join(lines),

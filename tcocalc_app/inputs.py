@@ -425,7 +425,7 @@ def scenario_source(ctx: Context) -> None:
     if errors:
         st.error("This file was not loaded; your inputs are unchanged. What to fix:")
         # A code block keeps the file's text inert; wrapped, so long lines stay readable.
-        st.code("\n".join(errors), language=None, wrap_lines=True)
+        st.code(safe.public("\n".join(errors)), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
         st.success(safe.text(note))

@@ -16,7 +16,7 @@ import streamlit as st
 
 from tcocalc.inputs import query
 from tcocalc.present import labels
-from tcocalc_app import state
+from tcocalc_app import safe, state
 
 Values = dict[str, query.Value]
 
@@ -52,10 +52,10 @@ def flag(attentions: Iterable[labels.Attention]) -> None:
     for attention in attentions:
         for key in attention.keys:
             if key in slots:
-                slots[key].error(attention.message, icon=":material/edit:")
+                slots[key].error(safe.text(attention.message), icon=":material/edit:")
             elif "group:" + labels.group(key) in slots:
                 slots["group:" + labels.group(key)].error(
-                    f"{labels.label(key)}: {attention.message}", icon=":material/edit:"
+                    f"{labels.label(key)}: {safe.text(attention.message)}", icon=":material/edit:"
                 )
 
 

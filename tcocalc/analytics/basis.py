@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -183,7 +183,7 @@ class Basis:
         ``per_year`` sets the recurring changes (the scenario's cadence, or the assumed quarterly
         one), kept on top of the one-off events; ``per_change`` then scales every change.
         """
-        schedule: Arr = self.params.new_categories
+        schedule: npt.NDArray[Any] = self.params.new_categories
         if per_year is not None:
             y0 = self.value("new_categories_per_year")
             per_cadence = (
@@ -192,15 +192,17 @@ class Basis:
             # Whole categories: the k-th change brings floor(k x rate) - floor((k - 1) x rate), so
             # 2 a year on a quarterly cadence is one every second quarter, not half a category
             # (a change costs its fixed hours however few categories it brings).
-            arrived = np.floor(
-                np.cumsum(self.cadence)[:, None] * np.reshape(per_cadence, -1) + 1e-9
-            )
+            rate = np.reshape(per_cadence, -1)
+            counted = np.cumsum(self.cadence)
             # Months first in memory (months x variants), handed out as the (n, H) view: the
-            # month-by-month walk of the Monte Carlo reads a month as one contiguous vector.
-            recurring = np.empty_like(arrived)
-            recurring[0] = arrived[0]
-            np.subtract(arrived[1:], arrived[:-1], out=recurring[1:])
-            recurring += self.events[:, None]
+            # walk reads it month-first. Whole counts are exact in float32 (half the memory of
+            # 100,000 draws x 120 months); built a month at a time, with no (H, n) temporaries.
+            recurring = np.empty((self.horizon_months, rate.size), dtype=np.float32)
+            before = np.zeros(rate.size)
+            for m in range(self.horizon_months):
+                arrived = np.floor(counted[m] * rate + 1e-9)
+                recurring[m] = arrived - before + self.events[m]
+                before = arrived
             schedule = recurring.T if np.ndim(per_cadence) else recurring[:, 0]
         if per_change is not None:
             base = self.value("new_categories_per_change")

@@ -353,5 +353,6 @@ def monte_carlo(
     )
 
 
-MONTHS_PER_STEP_CELLS = 1_000_000
-"""Draw-months walked per step of the Monte Carlo: 8 MB per strategy; a step is at least a month."""
+MONTHS_PER_STEP_CELLS = 500_000
+"""Draw-months walked per step of the Monte Carlo (4 MB of differences per challenger); a step is
+at least a month."""

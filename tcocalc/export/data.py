@@ -136,28 +136,6 @@ def workbook_xlsx(
     return out.getvalue()
 
 
-def _comparison(ws: Worksheet, c: Comparison) -> None:
-    """The headline of each scenario, then every input that differs."""
-    heads = c.headline_rows()
-    measures = [k for k in heads[0] if k != "Scenario"]
-    _header(ws, 1, ["", *c.names])
-    row = 1
-    for m in measures:
-        row += 1
-        ws.cell(row=row, column=1, value=m).font = BOLD
-        for j, h in enumerate(heads, start=2):
-            ws.cell(row=row, column=j, value=h[m])
-    row += 2
-    _header(ws, row, ["Inputs that differ", *c.names])
-    for r in c.differing_inputs():
-        row += 1
-        for j, value in enumerate([r["Input"], *(r[n] for n in c.names)], start=1):
-            ws.cell(row=row, column=j, value=value)
-    ws.column_dimensions["A"].width = 40
-    for j in range(2, len(c.names) + 2):
-        ws.column_dimensions[get_column_letter(j)].width = 34
-
-
 def _text(value: Any) -> Any:
     """A cell value XML can hold (see :func:`tcocalc.export.common.document_text`)."""
     return document_text(value) if isinstance(value, str) else value
@@ -174,9 +152,31 @@ def _as_text(wb: Workbook) -> None:
                     cell.quotePrefix = True
 
 
+def _comparison(ws: Worksheet, c: Comparison) -> None:
+    """The headline of each scenario, then every input that differs."""
+    heads = c.headline_rows()
+    measures = [k for k in heads[0] if k != "Scenario"]
+    _header(ws, 1, ["", *c.names])
+    row = 1
+    for m in measures:
+        row += 1
+        ws.cell(row=row, column=1, value=m).font = BOLD
+        for j, h in enumerate(heads, start=2):
+            ws.cell(row=row, column=j, value=_text(h[m]))
+    row += 2
+    _header(ws, row, ["Inputs that differ", *c.names])
+    for r in c.differing_inputs():
+        row += 1
+        for j, value in enumerate([r["Input"], *(r[n] for n in c.names)], start=1):
+            ws.cell(row=row, column=j, value=_text(value))
+    ws.column_dimensions["A"].width = 40
+    for j in range(2, len(c.names) + 2):
+        ws.column_dimensions[get_column_letter(j)].width = 34
+
+
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for j, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=j, value=value)
+        cell = ws.cell(row=row, column=j, value=_text(value))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 

@@ -244,10 +244,9 @@ CALL_STEPS: tuple[float, ...] = (
 (46, (1000.0, 1500.0, 2000.0, 2500.0), 100000000.0)
 """
 
-PLACEHOLDERS: dict[str, float] = {
-    # Shown only when the user switches to own GPUs; the page labels them as values to check.
-}
-"""Starting values for required fields of a kind the scenario does not use."""
+PLACEHOLDERS: dict[str, float] = {}
+"""Starting values for required fields of a kind the scenario does not use (none today: own-GPU
+throughputs are derived from the model and GPU unless the user enters measured ones)."""
 
 
 class QueryValueError(ValueError):

@@ -253,10 +253,10 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
             if raw != int(raw):
                 raise QueryValueError(f"{_short(text)!r} is not a whole number")
             raw = int(raw)
-    elif f.kind in ("share", "optional"):
-        raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
     elif f.kind == "ref" and not text and not f.owner.model_fields[f.name].is_required():
         return None
+    elif f.kind in ("share", "optional"):
+        raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
     elif f.kind == "boolean":
         raw = parse_bool(text)
     elif f.kind == "date":

@@ -86,7 +86,7 @@ COMPONENT_LABELS = {
 Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
 """One 1-D float64 array per numeric field: length 1 (shared by every variant) or n."""
 Series = namedtuple("Series", ("new_categories", "forced_migration", "prompt_migration"))
-"""Month-first ``(H, 1)`` or ``(H, n)`` float64 arrays (migrations as 0/1)."""
+"""Month-first ``(H, 1)`` or ``(H, n)`` float32 arrays (migrations as 0/1)."""
 
 STATE_ROWS = 11
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
@@ -435,12 +435,14 @@ def _vector(x: Any, n: int, name: str) -> Arr:
     return np.require(a, np.float64, ["C", "W"])
 
 
-def _months_first(x: Any, h: int, n: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64)
+def _months_first(x: Any, h: int, n: int, name: str) -> npt.NDArray[np.float32]:
+    """A per-month series as ``(H, 1)`` or ``(H, n)`` float32 (whole category counts and 0/1
+    flags are exact; a scaled schedule keeps 7 significant digits), months first."""
+    a = np.asarray(x)
     a = a[:, None] if a.ndim == 1 else a.T
     if a.shape[0] != h or a.shape[1] not in (1, n):
         raise ValueError(f"{name}: shape {np.shape(x)} for {n} variants and {h} months")
-    return np.require(a, np.float64, ["C", "W"])
+    return np.require(a, np.float32, ["C", "W"])
 
 
 def _prepare(p: Params) -> tuple[Any, Any, Any, int]:

@@ -243,7 +243,7 @@ def test_a_bad_upload_shows_its_errors_and_keeps_the_inputs(fixture_prices: None
     at.file_uploader(key=state.UPLOAD).set_value(("bad.yaml", BAD_YAML, "application/x-yaml"))
     at.run()
     ok(at)
-    (heading,) = [e.value for e in at.error]
+    (heading,) = [shown(e.value) for e in at.error]
     assert "your inputs are unchanged" in heading
     (error,) = [c.value for c in at.sidebar.code]  # inert and wrapped, under the heading
     assert "bad.yaml:5:3: workload.monthly_calls: Input should be greater than or equal to 0" in (
@@ -312,9 +312,9 @@ def test_a_half_set_input_keeps_the_last_result_the_link_and_says_what_to_change
     # The headline stays, from the last inputs that fitted, and says so.
     assert metrics(at) == before
     assert len(at.get("plotly_chart")) == 1
-    (stale,) = [w.value for w in at.warning if "last inputs that fitted" in w.value]
+    (stale,) = [shown(w.value) for w in at.warning if "last inputs that fitted" in w.value]
     # The message sits under the control that needs attention, in the page's words.
-    (message,) = [e.value for e in at.sidebar.error]
+    (message,) = [shown(e.value) for e in at.sidebar.error]
     assert "“New categories per regular change” above 0" in message
     for text in (message, stale):
         assert "cc." not in text and "every_months" not in text and "_" not in text
