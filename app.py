@@ -50,7 +50,7 @@ values = state.values(ctx, base)
 with st.sidebar:
     inputs.sidebar(ctx, values)
 
-top = st.container()  # title, verdict, notes: filled once the result is known
+top = st.container(key="tco-top")  # title, verdict: filled once the result is known
 show_hybrid = inputs.toggles(values)
 try:
     scenario = query.build(values, catalog)

@@ -29,10 +29,18 @@ h1 { font-size: 1.7rem !important; padding: 0 0 0.1rem 0 !important; }
   margin-top: -0.8rem;
 }
 @media (max-width: 640px) {
+  .block-container { padding-top: 3.4rem; }  /* below the header bar, which is opaque here */
   /* A phone: every tab's name in view (wrapped rows, not a row that scrolls sideways), and no
      plotly toolbar over a chart's title (the Export tab has the images). */
   [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
   [data-testid="stPlotlyChart"] .modebar-container { display: none; }
+  /* The chart in the first screen: title and verdict, then the tabs, then the figures. */
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > div:has(> .st-key-tco-top) {
+    order: -2;
+  }
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stTabs"] {
+    order: -1;
+  }
 }
 """
 """Room for the headline, the verdict and the break-even chart's plot in one 1280x800 screen; on a
@@ -63,6 +71,8 @@ PRINT_VIEW_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 700px !important; }
+[data-testid="stMetricValue"] { font-size: 1.1rem !important; }
+[data-testid="stMain"] label [data-testid="stMarkdownContainer"] p { white-space: normal; }
 @page { size: A4; margin: 12mm; }
 """
 """The print view on screen: the inputs are listed in the page, so the sidebar goes; one A4

@@ -31,9 +31,11 @@ from tcocalc.analytics import (
 )
 from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.present import style
-from tcocalc.present.charts import base_layout, wrap_words
+from tcocalc.present.charts import PAGE_HEIGHT_PX, base_layout, wrap_words
 from tcocalc.present.methods import data_range
 
+LABEL_CHARS = 22
+"""Longest line of a bar's label (tornado, rank correlation)."""
 AXIS_TITLE_CHARS = 36
 """Longest line of a map's axis title: the y title runs along a plot about 300 px tall."""
 MAX_TORNADO_BARS = 12
@@ -158,7 +160,8 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
     """
     challenger = STRATEGY_LABELS[t.challenger]
     rows = list(t.rows[:max_bars])[::-1]  # plotly draws the first category at the bottom
-    labels = [f"{r.label} ⇄" if r.flips else r.label for r in rows]
+    # Labels wrap (a phone leaves the bars no room beside one-line labels of 40 characters).
+    labels = [wrap_words(f"{r.label} ⇄" if r.flips else r.label, LABEL_CHARS) for r in rows]
     pct = round(t.share * 100)
     subtitle = (
         f"{name + ' · ' if name else ''}each input {pct} % down and up, the others held · "
@@ -224,8 +227,8 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
         tickformat="~s",
         range=[low, high],
         dtick=step,
-        title_text=f"⇠ {challenger.lower()} cheaper · prompting cheaper ⇢<br>"
-        f"{challenger.lower()} − prompting at month {t.horizon_months}",
+        title_text=f"⇠ {challenger.lower()} cheaper<br>prompting cheaper ⇢<br>"
+        f"({challenger.lower()} − prompting, month {t.horizon_months})",
         title_font={"size": 12},
     )
     left_out = len(t.rows) - len(rows)
@@ -241,8 +244,12 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
             yanchor="bottom",
             font={"size": 11, "color": NEUTRAL_LINE},
         )
-    margin_left = 30 + 7 * max((len(s) for s in labels), default=10)
-    fig.update_layout(margin={"l": min(margin_left, 330), "b": 110})
+    margin_left = 30 + 7 * max((len(p) for s in labels for p in s.split("<br>")), default=10)
+    # Room for two-line labels: the chart grows with its bars beyond the page's usual height.
+    fig.update_layout(
+        margin={"l": min(margin_left, 330), "b": 120},
+        height=max(PAGE_HEIGHT_PX, 200 + 34 * len(rows)),
+    )
     return fig.figure()
 
 
@@ -529,7 +536,7 @@ def importance_chart(mc: MonteCarlo, challenger: str = "fine_tuning", name: str 
     fig.add_trace(
         _trace(
             "bar",
-            y=[DRIVERS[k].label for k, _ in items],
+            y=[wrap_words(DRIVERS[k].label, LABEL_CHARS) for k, _ in items],
             x=[v for _, v in items],
             orientation="h",
             marker={"color": [UP_COLOR if v > 0 else DOWN_COLOR for _, v in items]},
@@ -540,10 +547,14 @@ def importance_chart(mc: MonteCarlo, challenger: str = "fine_tuning", name: str 
     fig.update_xaxes(
         range=[-1, 1],
         title_text=(
-            f"Rank correlation with {label.lower()} − prompting at the horizon<br>"
-            f"right: a higher input makes {label.lower()} relatively dearer"
+            wrap_words(
+                f"Rank correlation with {label.lower()} − prompting (right of 0: a higher input "
+                "favours prompting)",
+                26,
+            )
         ),
     )
-    longest = max((len(DRIVERS[k].label) for k, _ in items), default=10)
+    longest = max((len(p) for k, _ in items for p in wrap_words(DRIVERS[k].label, LABEL_CHARS)
+                   .split("<br>")), default=10)  # fmt: skip
     fig.update_layout(margin={"l": min(30 + 7 * longest, 330)})
     return fig.figure()

@@ -133,6 +133,9 @@ def _y_axis(**extra: Any) -> Spec:
 SUBTITLE_LINE_CHARS = 56
 """Longest subtitle line: about what a 390 px phone shows at 12 px (plotly does not wrap text)."""
 SUBTITLE_LINE_PX = 15
+TITLE_LINE_CHARS = 40
+"""Longest title line: about what a 390 px phone shows at the title's 17 px, bold."""
+TITLE_LINE_PX = 21
 
 
 def subtitle_lines(subtitle: str, width: int = SUBTITLE_LINE_CHARS) -> list[str]:
@@ -178,8 +181,10 @@ def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
     name): no plotly tags act in them.
     """
     lines = subtitle_lines(subtitle)
-    more_px = SUBTITLE_LINE_PX * (len(lines) - 1)
-    title, sub = plotly_text(title), "<br>".join(plotly_text(line) for line in lines)
+    heads = wrap_words(title, TITLE_LINE_CHARS).split("<br>")
+    more_px = SUBTITLE_LINE_PX * (len(lines) - 1) + TITLE_LINE_PX * (len(heads) - 1)
+    title = "<br>".join(plotly_text(line) for line in heads)
+    sub = "<br>".join(plotly_text(line) for line in lines)
     return {
         "template": style.plotly_template("light"),
         "height": PAGE_HEIGHT_PX,

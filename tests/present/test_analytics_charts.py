@@ -40,7 +40,8 @@ def test_tornado_chart(basis, near):
     down, up = fig.data
     assert isinstance(down, go.Bar) and down.orientation == "h"
     shown = t.rows[: C.MAX_TORNADO_BARS]
-    assert list(down.y) == [r.label for r in shown][::-1]  # biggest at the top
+    # biggest at the top; long labels wrap onto two lines
+    assert [y.replace("<br>", " ") for y in down.y] == [r.label for r in shown][::-1]
     assert down.base == t.base_difference_usd
     assert down.x[-1] == pytest.approx(shown[0].difference_low_usd - t.base_difference_usd)
     assert up.x[-1] == pytest.approx(shown[0].difference_high_usd - t.base_difference_usd)
