@@ -1,4 +1,4 @@
-"""``tcocalc pricing validate|show|diff``: the pricing folders from the command line.
+"""``tcocalc pricing validate|show|diff|import``: the pricing folders from the command line.
 
 The folders are those of the app (``TCOCALC_PRICING_DIR`` layered over the shipped ``pricing/``,
 see :mod:`tcocalc.inputs.store`); ``--dir DIR`` names another company folder for one run.
@@ -20,6 +20,7 @@ from tcocalc.inputs.store import (
     configured_folders,
     load_layered,
     pricing_table,
+    shown_name,
     stale_after_days,
 )
 
@@ -124,6 +125,118 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _snapshot_provider(name: str) -> Any:
+    """The one genai-prices provider a name means, or raise ``LookupError`` saying why."""
+    from tcocalc.pricing import snapshot
+    from tcocalc.pricing.drift import providers_for
+
+    found = providers_for(name, snapshot.providers())
+    if len(found) != 1:
+        known = ", ".join(sorted(p.id for p in snapshot.providers()))
+        what = "names no" if not found else f"is ambiguous ({', '.join(p.id for p in found)}) as a"
+        raise LookupError(f"{name!r} {what} genai-prices provider; known: {known}")
+    return found[0]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Fill a model's cached, batch, tier and dated prices from the bundled snapshot."""
+    from tcocalc.inputs.editor import EditRefusedError, save, text_hash
+    from tcocalc.inputs.importer import default_notes, import_model
+    from tcocalc.pricing import snapshot
+
+    folders = _folders(args)
+    layered = load_layered(folders)  # PricingFileError -> exit 1 in cli.main
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    model_id = args.id
+    entry = layered.catalog.models.get(model_id)
+    target = folders.editable
+    if entry is not None:
+        origin = layered.origins[("models", model_id)]
+        path = next(p for p in folders.files() if shown_name(p) == origin)
+        if path.parent.resolve() != target.resolve():
+            print(
+                f"{origin}: models.{model_id} is in the shipped folder, but edits go to "
+                f"{target}; copy the entry there first (or run with --dir pricing --alone)",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        name = path.name
+    else:
+        name = args.file or "llm_apis.yaml"
+    try:
+        if args.provider or entry is not None:
+            provider = _snapshot_provider(args.provider or (entry.provider if entry else ""))
+            wanted = args.snapshot_id or (entry.snapshot_id if entry else None) or model_id
+            info = snapshot.find_at(provider, wanted)
+            if info is None:
+                raise LookupError(
+                    f"genai-prices lists no {wanted!r} at {provider.name}; give the id it uses "
+                    "there with --snapshot-id"
+                )
+        else:  # a new id, no provider given: only its maker's first-hand price
+            made = snapshot.snapshot_model(args.snapshot_id or model_id, day=today)
+            if made is None:
+                raise LookupError(f"genai-prices does not list {model_id!r}")
+            provider = _snapshot_provider(made.provider)
+            info = snapshot.find_at(provider, made.snapshot_id or model_id)
+            assert info is not None
+    except LookupError as exc:
+        print(f"tcocalc pricing import: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    fields = snapshot.entry_fields(info, today)
+    if fields is None:
+        print(f"tcocalc pricing import: {info.id} is not priced per token", file=sys.stderr)
+        return EXIT_INVALID
+    tuned_fields = None
+    if entry is not None and entry.fine_tuning is not None and entry.fine_tuning.snapshot_id:
+        tuned = snapshot.find_at(provider, entry.fine_tuning.snapshot_id)
+        tuned_fields = snapshot.entry_fields(tuned, today) if tuned is not None else None
+    path = target / name
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    text = (
+        current
+        or "# yaml-language-server: $schema=./schema.json\nschema_version: 2\ncurrency: USD\n"
+    )
+    new_entry = {
+        "provider": provider.name,
+        "name": info.name or info.id,
+        "source": (provider.pricing_urls or [snapshot.GENAI_PRICES_URL])[0],
+        "as_of": snapshot.snapshot_as_of(),
+        "notes": default_notes(f"{provider.id}/{info.id}", snapshot.package_version(), today),
+    }
+    result = import_model(
+        text,
+        shown_name(path),
+        model_id,
+        fields,
+        tuned_fields=tuned_fields,
+        new_entry=new_entry,
+        snapshot_id=info.id,
+    )
+    note = snapshot.second_hand(provider, info)
+    if note:
+        print(f"note: genai-prices says of this price: {note}")
+    if not result.changes:
+        print(f"{shown_name(path)}: models.{model_id} already has the snapshot's prices")
+        return EXIT_OK
+    for line in result.changes:
+        print(f"  {line}")
+    if args.dry_run:
+        print(f"(dry run: {shown_name(path)} not written)")
+        return EXIT_OK
+    try:
+        save(PricingFolders(None, target), name, result.text, text_hash(current))
+    except EditRefusedError as exc:
+        print(f"tcocalc pricing import: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"{shown_name(path)}: models.{model_id} updated from the genai-prices "
+        f"{snapshot.package_version()} snapshot; check source and as_of, then run "
+        "`tcocalc pricing validate`"
+    )
+    return EXIT_OK
+
+
 def register_cli(subparsers: Any) -> None:
     """Add ``pricing validate|show|diff`` to the ``tcocalc`` parser."""
     from tcocalc.pricing.drift import DEFAULT_THRESHOLD_PCT
@@ -181,3 +294,23 @@ def register_cli(subparsers: Any) -> None:
     )
     p.add_argument("--check", action="store_true", help="exit 1 when a price drifted")
     p.set_defaults(handler=cmd_diff)
+
+    p = sub.add_parser(
+        "import",
+        help="fill a model's cached, batch, tier and dated prices from the genai-prices snapshot",
+        description="Rewrite models.ID in its pricing file with the prices of the genai-prices "
+        "snapshot bundled with the install (comments and layout kept; the previous version goes "
+        "to .backups/). An ID no file has is added, by default to llm_apis.yaml.",
+    )
+    p.add_argument("id", metavar="ID", help="the model's id in the pricing files")
+    dir_option(p)
+    p.add_argument(
+        "--provider", metavar="NAME", help="the genai-prices provider (default: the entry's)"
+    )
+    p.add_argument(
+        "--snapshot-id", metavar="SID", help="the id genai-prices uses (default: snapshot_id or ID)"
+    )
+    p.add_argument("--file", metavar="NAME", help="file for a new id (default llm_apis.yaml)")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="prices in force that day")
+    p.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    p.set_defaults(handler=cmd_import)

@@ -291,7 +291,10 @@ def validation_problems(
     """Turn pydantic's errors into located problems, in file order."""
     problems = []
     for err in error.errors(include_url=False):
-        line, col, shown = doc.position(err["loc"])
+        # A rule checked on the whole file may name the field it is about (pricing schema 2).
+        ctx = err.get("ctx") or {}
+        loc = ctx.get("loc", (*err["loc"], *ctx.get("at", ())))
+        line, col, shown = doc.position(loc)
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `tcocalc schema`)"

@@ -448,13 +448,13 @@ TABLE_COLUMNS = (
 
 
 def _usd(x: float) -> str:
-    """Money as people write it: 2 decimals, more when the price is below a cent.
+    """Money as people write it: 2 decimals, more when the price has fractions of a cent.
 
-    >>> _usd(0.4), _usd(3.6), _usd(0.0015), _usd(1200)
-    ('$0.40', '$3.60', '$0.0015', '$1,200.00')
+    >>> _usd(0.4), _usd(3.6), _usd(0.0015), _usd(1200), _usd(0.075)
+    ('$0.40', '$3.60', '$0.0015', '$1,200.00', '$0.075')
     """
-    if x != 0 and abs(x) < 0.01:
-        return f"${x:.6f}".rstrip("0")
+    if abs(x - round(x, 2)) > 1e-9:
+        return f"${x:,.6f}".rstrip("0")
     return f"${x:,.2f}"
 
 
@@ -463,6 +463,14 @@ def _model_row(m: LlmModel) -> tuple[str, float, str]:
         f"{_usd(m.usd_per_1m_input_tokens)} in / {_usd(m.usd_per_1m_output_tokens)} out "
         "per 1M tokens"
     )
+    if m.usd_per_1m_cached_input_tokens is not None:
+        price += f", cached {_usd(m.usd_per_1m_cached_input_tokens)}"
+    if m.usd_per_1m_batch_input_tokens is not None and m.usd_per_1m_batch_output_tokens is not None:
+        price += f", batch {_usd(m.usd_per_1m_batch_input_tokens)} / {_usd(m.usd_per_1m_batch_output_tokens)}"
+    if m.tiers:
+        price += f", dearer above {m.tiers[0].start_tokens:,} prompt tokens"
+    if m.periods:
+        price += f", new prices from {', '.join(str(d) for d in m.price_change_dates())}"
     if m.fine_tuning:
         ft = m.fine_tuning
         price += (

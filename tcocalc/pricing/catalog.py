@@ -17,11 +17,29 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-SCHEMA_VERSION = 1
+from tcocalc.pricing.prices import (
+    OPTIONAL_RATES,
+    AvailabilityNote,
+    PricedRates,
+    PricePeriod,
+    TokenPrices,
+    TunedPeriod,
+    TunedPrices,
+    in_force,
+    resolve,
+    sorted_by_date,
+)
+
+SCHEMA_VERSION = 2
+"""The newest pricing file format; files of version 1 (no cached, batch, tiers or periods) load
+unchanged."""
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._:/-]*$", min_length=1, max_length=80)]
 UsdPer1M = Annotated[float, Field(ge=0, le=1_000)]
+SnapshotId = Annotated[str, Field(pattern=r"^\S+$", min_length=1, max_length=200)]
+"""A model id as genai-prices spells it (case kept; no spaces)."""
 
 
 class _Entry(BaseModel):
@@ -32,8 +50,11 @@ class _Entry(BaseModel):
     notes: str = Field(default="", max_length=2_000, description="Free text for humans.")
 
 
-class FineTuningPrices(BaseModel):
-    """A provider's self-serve fine-tuning of one model: training and the tuned model's inference."""
+class FineTuningPrices(PricedRates):
+    """A provider's self-serve fine-tuning of one model: training and the tuned model's inference.
+
+    Its cached, batch and tier prices work as the base model's (:mod:`tcocalc.pricing.prices`).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -55,10 +76,61 @@ class FineTuningPrices(BaseModel):
     training_available_until: dt.date | None = Field(
         default=None, description="Last day new fine-tuning jobs are accepted (None: no end known)."
     )
+    # --- schema_version 2 (issue 11): dated prices, tuned serving end, conditions, snapshot id ---
+    periods: tuple[TunedPeriod, ...] = Field(
+        default=(), description="Full price lists in force from later dates, by ascending date."
+    )
+    serving_available_until: dt.date | None = Field(
+        default=None,
+        description="Last day tuned models are served (None: as long as the base model).",
+    )
+    snapshot_id: SnapshotId | None = Field(
+        default=None, description="The tuned model's id in genai-prices (e.g. 'ft:gpt-4o-mini')."
+    )
+    availability: tuple[AvailabilityNote, ...] = Field(
+        default=(), description="Who may still start jobs or call tuned models, from which date."
+    )
+
+    @model_validator(mode="after")
+    def _periods_ascend(self) -> FineTuningPrices:
+        sorted_by_date(self.periods, ())
+        return self
+
+    def prices_on(self, day: dt.date) -> TunedPrices:
+        """Training, hosting and tuned per-token prices in force on ``day``: those of the last
+        period whose ``from`` is on or before ``day``, else the entry's own.
+
+        >>> ft = FineTuningPrices(usd_per_1m_training_tokens=5, usd_per_1m_input_tokens=0.8,
+        ...     usd_per_1m_output_tokens=3.2, periods=[{"from": "2027-01-01",
+        ...     "usd_per_1m_training_tokens": 6, "usd_per_1m_input_tokens": 1,
+        ...     "usd_per_1m_output_tokens": 4}])
+        >>> [ft.prices_on(dt.date(*d)).usd_per_1m_training_tokens for d in [(2026, 12, 31),
+        ...                                                                  (2027, 1, 1)]]
+        [5.0, 6.0]
+        """
+        chosen = in_force(self, self.periods, day)
+        assert isinstance(chosen, FineTuningPrices | TunedPeriod)
+        return TunedPrices(
+            **resolve(chosen).model_dump(),
+            usd_per_1m_training_tokens=chosen.usd_per_1m_training_tokens,
+            usd_per_hosting_hour=chosen.usd_per_hosting_hour,
+        )
+
+    def price_change_dates(self) -> list[dt.date]:
+        """The days a new tuned price list takes effect, ascending."""
+        return [p.from_ for p in self.periods]
+
+    def conditions_on(self, day: dt.date) -> list[AvailabilityNote]:
+        """The availability conditions in force on ``day`` (``from`` on or before it)."""
+        return [n for n in self.availability if n.from_ <= day]
 
 
-class LlmModel(_Entry):
-    """An LLM served by an API provider, billed per token."""
+class LlmModel(PricedRates, _Entry):
+    """An LLM served by an API provider, billed per token.
+
+    Its cached, batch and long-context prices, and what a missing one means, are described in
+    :mod:`tcocalc.pricing.prices`; :meth:`prices_on` gives them filled in for one day.
+    """
 
     provider: str = Field(min_length=1, max_length=80)
     name: str = Field(default="", max_length=120)
@@ -82,6 +154,68 @@ class LlmModel(_Entry):
     from_snapshot: bool = Field(
         default=False, description="True when the entry came from genai-prices, not from YAML."
     )
+    # --- schema_version 2 (issue 11): dated prices, reasoning, snapshot id, conditions ---------
+    periods: tuple[PricePeriod, ...] = Field(
+        default=(), description="Full price lists in force from later dates, by ascending date."
+    )
+    reasoning_tokens_per_call: float = Field(
+        default=0,
+        ge=0,
+        le=100_000,
+        description="Hidden reasoning tokens a typical call bills as output (0: the model does "
+        "not reason by default).",
+    )
+    reasoning_source: AnyHttpUrl | None = Field(
+        default=None, description="Where the reasoning_tokens_per_call figure comes from (a URL)."
+    )
+    snapshot_id: SnapshotId | None = Field(
+        default=None,
+        description="The model's id at the same provider in genai-prices, when it differs from "
+        "this entry's id (e.g. 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo').",
+    )
+    availability: tuple[AvailabilityNote, ...] = Field(
+        default=(), description="Who may still call the model, from which date, in words."
+    )
+
+    @model_validator(mode="after")
+    def _v2_rules(self) -> LlmModel:
+        sorted_by_date(self.periods, ())
+        if self.reasoning_tokens_per_call > 0 and self.reasoning_source is None:
+            raise ValueError("reasoning_tokens_per_call needs reasoning_source (a URL)")
+        return self
+
+    def prices_on(self, day: dt.date) -> TokenPrices:
+        """Every per-token price in force on ``day``, filled in: those of the last period whose
+        ``from`` is on or before ``day``, else the entry's own (periods restate every price).
+
+        gemini-3.8-flash doubles on 2027-01-01 (0.75 -> 1.50 input):
+
+        >>> m = LlmModel(source="https://ai.google.dev/gemini-api/docs/pricing",
+        ...     as_of="2026-12-01", provider="Google", usd_per_1m_input_tokens=0.75,
+        ...     usd_per_1m_output_tokens=3.75, usd_per_1m_cached_input_tokens=0.075,
+        ...     periods=[{"from": "2027-01-01", "usd_per_1m_input_tokens": 1.5,
+        ...               "usd_per_1m_output_tokens": 7.5, "usd_per_1m_cached_input_tokens": 0.15}])
+        >>> [m.prices_on(dt.date(*d)).usd_per_1m_input_tokens for d in [(2026, 12, 31),
+        ...                                                             (2027, 1, 1)]]
+        [0.75, 1.5]
+        >>> m.prices_on(dt.date(2026, 12, 1)).usd_per_1m_cache_write_tokens  # no extra: input
+        0.75
+        >>> m.price_change_dates()
+        [datetime.date(2027, 1, 1)]
+        """
+        return resolve(in_force(self, self.periods, day))
+
+    def price_change_dates(self) -> list[dt.date]:
+        """The days a new price list takes effect, ascending: the model's periods and, where
+        it has fine-tuning, its tuned periods."""
+        days = {p.from_ for p in self.periods}
+        if self.fine_tuning is not None:
+            days.update(self.fine_tuning.price_change_dates())
+        return sorted(days)
+
+    def conditions_on(self, day: dt.date) -> list[AvailabilityNote]:
+        """The availability conditions in force on ``day`` (``from`` on or before it)."""
+        return [n for n in self.availability if n.from_ <= day]
 
 
 class GpuOffer(_Entry):
@@ -139,34 +273,90 @@ class LabelingMethod(_Entry):
         return round(base * (1 + self.qa_overhead_pct / 100), 10)
 
 
+V2_MODEL_FIELDS = (
+    *OPTIONAL_RATES,
+    "tiers",
+    "tier_rule",
+    "periods",
+    "reasoning_tokens_per_call",
+    "reasoning_source",
+    "snapshot_id",
+    "availability",
+)
+V2_TUNING_FIELDS = (
+    *OPTIONAL_RATES,
+    "tiers",
+    "tier_rule",
+    "periods",
+    "serving_available_until",
+    "snapshot_id",
+    "availability",
+)
+NEEDS_V2 = "needs_schema_version_2"
+"""Error type of a version-2 field in a version-1 file; its ``ctx["loc"]`` locates the field."""
+
+
+def _v2_fields_used(models: Mapping[str, LlmModel]) -> list[tuple[str, ...]]:
+    """Where (``models.<id>.<field>``) entries use fields of schema version 2, in file order."""
+    used: list[tuple[str, ...]] = []
+    for key, m in models.items():
+        used += [("models", key, f) for f in V2_MODEL_FIELDS if f in m.model_fields_set]
+        if m.fine_tuning is not None:
+            ft_set = m.fine_tuning.model_fields_set
+            used += [("models", key, "fine_tuning", f) for f in V2_TUNING_FIELDS if f in ft_set]
+    return used
+
+
 class PricingFile(BaseModel):
     """One ``pricing/*.yaml`` file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal[1] = Field(description="Version of this file format.")
+    schema_version: Literal[1, 2] = Field(
+        description="Version of this file format: 2 adds cached, batch and long-context prices, "
+        "dated periods, reasoning tokens, snapshot ids and availability notes."
+    )
     currency: Literal["USD"] = Field(description="Every amount in the file is in this currency.")
     models: dict[Id, LlmModel] = Field(default_factory=dict)
     gpu_offers: dict[Id, GpuOffer] = Field(default_factory=dict)
     labeling_methods: dict[Id, LabelingMethod] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _fields_of_its_version(self) -> PricingFile:
+        if self.schema_version == 1:
+            used = _v2_fields_used(self.models)
+            if used:
+                raise PydanticCustomError(
+                    NEEDS_V2,
+                    "a field of schema_version 2: set schema_version: 2 at the top of the file "
+                    "(version 1 has no cached, batch, tier or dated prices)",
+                    {"field": ".".join(used[0]), "loc": used[0]},
+                )
+        return self
+
 
 class UnknownIdError(LookupError):
     """A reference into the catalog that names no entry; the message lists the closest ids."""
 
-    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+    def __init__(self, kind: str, wanted: str, known: Iterable[str], reason: str = "") -> None:
         self.kind = kind
         self.wanted = wanted
         self.suggestions = closest(wanted, known)
         hint = (
             f"; did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
         )
-        super().__init__(f"unknown {kind} {wanted!r}{hint}")
+        why = f" ({reason})" if reason else ""
+        super().__init__(f"unknown {kind} {wanted!r}{why}{hint}")
 
 
 class UnknownModelError(UnknownIdError):
-    def __init__(self, wanted: str, known: Iterable[str]) -> None:
-        super().__init__("model", wanted, known)
+    def __init__(self, wanted: str, known: Iterable[str], reason: str = "") -> None:
+        super().__init__("model", wanted, known, reason)
+
+
+class SnapshotRefusal(LookupError):
+    """The genai-prices snapshot lists an id, but not at its maker's own USD price (the message
+    says why); :meth:`Catalog.model` reports it as an unknown model with that reason."""
 
 
 class UnknownGpuOfferError(UnknownIdError):
@@ -220,7 +410,14 @@ class Catalog(BaseModel):
         if found is not None:
             return found
         if self.fallback is not None:
-            snap = self.fallback(model_id)
+            try:
+                snap = self.fallback(model_id)
+            except SnapshotRefusal as exc:
+                reason = (
+                    f"no pricing file lists it, and {exc}; add it to a pricing file with the "
+                    f"provider you buy from: tcocalc pricing import {model_id} --provider NAME"
+                )
+                raise UnknownModelError(model_id, self.models, reason) from None
             if snap is not None:
                 return snap
         raise UnknownModelError(model_id, self.models)

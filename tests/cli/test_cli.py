@@ -99,3 +99,18 @@ def test_schema_is_json_schema(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Scenario"
     assert "workload" in schema["properties"]
+
+
+def test_shipped_pricing_schema_is_the_generated_one(capsys):
+    # pricing/schema.json is what editors check the pricing YAML against; regenerate it with
+    # `tcocalc schema --pricing-file > pricing/schema.json` after changing tcocalc/pricing/.
+    from tcocalc.inputs.loader import PRICING_DIR
+
+    assert main(["schema", "--pricing-file"]) == 0
+    generated = capsys.readouterr().out
+    shipped = (PRICING_DIR / "schema.json").read_text(encoding="utf-8")
+    assert shipped == generated, (
+        "pricing/schema.json is out of date: run `tcocalc schema --pricing-file > "
+        "pricing/schema.json` and commit it"
+    )
+    assert json.loads(generated)["properties"]["schema_version"]["enum"] == [1, 2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_show_json(company: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_show_with_broken_files_exits_1(company: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (company / "prices.yaml").write_text("schema_version: 2\ncurrency: USD\n")
+    (company / "prices.yaml").write_text("schema_version: 3\ncurrency: USD\n")
     assert main(["pricing", "show"]) == 1
     assert ":1:1: schema_version:" in capsys.readouterr().err
 
@@ -118,3 +119,74 @@ def test_report_uses_the_company_folder(company: Path, capsys: pytest.CaptureFix
     data = json.loads(capsys.readouterr().out)
     # 100,000 x (1,150 x 0.80 + 25 x 1.60) / 1M = $96 a month
     assert data["components_usd"]["prompting"]["inference"] == pytest.approx(24 * 96.0)
+
+
+# --- pricing import -------------------------------------------------------------------------
+
+
+def test_import_fills_cached_and_batch_keeping_comments(
+    company: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (company / "prices.yaml").read_text(encoding="utf-8")
+    assert main(["pricing", "import", "gpt-4.1-mini", "--today", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    after = (company / "prices.yaml").read_text(encoding="utf-8")
+    # genai-prices 0.2.3: gpt-4.1-mini cached 0.10, batch 0.20 / 0.80 (OpenAI, verified 2026-10-14)
+    assert "models.gpt-4.1-mini.usd_per_1m_cached_input_tokens: added (0.1)" in out
+    assert "    usd_per_1m_output_tokens: 1.60\n    usd_per_1m_cached_input_tokens: 0.1\n" in after
+    assert after.startswith("# A fixed catalog for hand-checked tests")  # the comment survives
+    assert "schema_version: 2" in after
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert removed == ["schema_version: 1"]  # every other line kept as it was
+    assert list((company / ".backups").iterdir())  # the previous version is kept
+    # a second run changes nothing
+    assert main(["pricing", "import", "gpt-4.1-mini", "--today", "2026-12-01"]) == 0
+    assert "already has the snapshot's prices" in capsys.readouterr().out
+
+
+def test_import_dry_run_writes_nothing(company: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (company / "prices.yaml").read_text(encoding="utf-8")
+    assert main(["pricing", "import", "gpt-4.1-mini", "--dry-run"]) == 0
+    assert "dry run" in capsys.readouterr().out
+    assert (company / "prices.yaml").read_text(encoding="utf-8") == before
+
+
+def test_import_adds_a_new_id_with_tiers_and_a_dated_period(
+    company: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "pricing",
+        "import",
+        "gemini-3.8-flash",
+        "--file",
+        "prices.yaml",
+        "--today",
+        "2026-12-01",
+    ]
+    assert main(args) == 0
+    from tcocalc.inputs.loader import load_pricing_file
+
+    entry = load_pricing_file(company / "prices.yaml").models["gemini-3.8-flash"]
+    assert entry.provider == "Google" and "genai-prices" in entry.notes
+    assert entry.price_change_dates() == [dt.date(2027, 1, 1)]  # the doubling, as a period
+    assert entry.prices_on(dt.date(2027, 1, 1)).usd_per_1m_input_tokens == 1.5
+    assert main(["pricing", "import", "claude-haiku-5-5", "--file", "prices.yaml"]) == 0
+    haiku = load_pricing_file(company / "prices.yaml").models["claude-haiku-5-5"]
+    assert [t.start_tokens for t in haiku.tiers] == [100_000]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gpt-oss-20b"], "Imported from OpenRouter pricing"),  # not the maker's own price
+        (["open-8b"], "lists no 'open-8b' at Together AI; give the id it uses there"),
+        (["x", "--provider", "nowhere"], "'nowhere' names no genai-prices provider"),
+    ],
+)
+def test_import_refuses_with_a_reason(
+    company: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    before = (company / "prices.yaml").read_text(encoding="utf-8")
+    assert main(["pricing", "import", *args]) == 1
+    assert message in capsys.readouterr().err
+    assert (company / "prices.yaml").read_text(encoding="utf-8") == before

@@ -303,3 +303,169 @@ def test_labeling_cost_is_plausible(key: str) -> None:
             f"{file}: labeling_methods.{key}.usd_per_hour {method.usd_per_hour} is outside "
             "$5-500; it is the fully loaded cost of one person-hour"
         )
+
+
+SCHEMA_HEADER = "# yaml-language-server: $schema=./schema.json"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_file_names_the_json_schema_for_editors(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == SCHEMA_HEADER, (
+        f"pricing/{path.name} must start with the line {SCHEMA_HEADER!r} so that editors "
+        "(VS Code's YAML extension, any yaml-language-server) complete and check it as you type"
+    )
+    assert (PRICING_DIR / "schema.json").is_file(), "pricing/schema.json is missing"
+
+
+# --- Schema 2: cached, batch, tiers, periods, and the genai-prices snapshot ----------------------
+
+# Shipped models the genai-prices snapshot cannot check, id -> why. Every id listed must exist and
+# must really be missing from the snapshot at its provider (a stale entry fails the test).
+NOT_IN_SNAPSHOT: dict[str, str] = {
+    "qwen3-235b-a22b-instruct-2507": "genai-prices 0.2.3 lists no Qwen3 235B A22B at Together AI",
+}
+SNAPSHOT_TOLERANCE_PCT = 5.0
+"""A shipped price may differ from the snapshot's by this much before the test calls it a typo."""
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def snapshot_report() -> Any:
+    from tcocalc.pricing.drift import drift_report
+
+    catalog = Catalog(models={k: m for k, (_, m) in MODELS.items()})
+    return drift_report(catalog, SNAPSHOT_TOLERANCE_PCT, today=TODAY)
+
+
+@pytest.mark.parametrize("key", sorted(MODELS))
+def test_model_matches_the_genai_prices_snapshot(key: str, snapshot_report: Any) -> None:
+    file, model = MODELS[key]
+    compared = {d.model_id: d for d in snapshot_report.compared}
+    if key in NOT_IN_SNAPSHOT:
+        assert key not in compared, (
+            f"NOT_IN_SNAPSHOT lists {key!r}, but the snapshot now has it "
+            f"({compared[key].snapshot_id}); remove it from NOT_IN_SNAPSHOT"
+        )
+        pytest.skip(NOT_IN_SNAPSHOT[key])
+    assert key in compared, (
+        f"{file}: models.{key}: genai-prices lists no {model.snapshot_id or key!r} at "
+        f"{model.provider}. Set snapshot_id to the id genai-prices uses there (see `tcocalc pricing "
+        "diff`), or add the id with a reason to NOT_IN_SNAPSHOT in tests/pricing/test_pricing_data.py"
+    )
+    d = compared[key]
+    others = "; ".join(f"{o.label} YAML {o.yaml} vs snapshot {o.snapshot}" for o in d.others)
+    assert d.max_abs_pct <= SNAPSHOT_TOLERANCE_PCT and not d.others, (
+        f"{file}: models.{key} differs from genai-prices ({d.snapshot_id}) by more than "
+        f"{SNAPSHOT_TOLERANCE_PCT:g} %: YAML {d.yaml_in}/{d.yaml_out}, snapshot "
+        f"{d.snapshot_in}/{d.snapshot_out} in/out per 1M tokens{'; ' + others if others else ''}. "
+        "Check the provider's page: fix the YAML (and as_of), or run `tcocalc pricing import "
+        f"{key}` if the snapshot is right"
+    )
+    assert not d.missing, (
+        f"{file}: models.{key} lacks prices the snapshot has ({', '.join(d.missing)}); run "
+        f"`tcocalc pricing import {key}` and check them at {model.source}"
+    )
+
+
+@pytest.mark.parametrize("key", sorted(NOT_IN_SNAPSHOT))
+def test_snapshot_exceptions_name_shipped_models(key: str) -> None:
+    assert key in MODELS, f"NOT_IN_SNAPSHOT lists {key!r}, which no pricing file has; remove it"
+
+
+def _price_sets(model: LlmModel) -> list[tuple[str, Any]]:
+    """(where, price list) for the model's own prices, its periods and its tuned model's."""
+    sets: list[tuple[str, Any]] = [("", model)]
+    sets += [(f"periods.{i}.", p) for i, p in enumerate(model.periods)]
+    if model.fine_tuning is not None:
+        sets.append(("fine_tuning.", model.fine_tuning))
+        sets += [(f"fine_tuning.periods.{i}.", p) for i, p in enumerate(model.fine_tuning.periods)]
+    return sets
+
+
+@pytest.mark.parametrize("key", sorted(MODELS))
+def test_cached_and_batch_prices_are_discounts(key: str) -> None:
+    file, model = MODELS[key]
+    for where, prices in _price_sets(model):
+        rows = [(where, prices), *((f"{where}tiers.{i}.", t) for i, t in enumerate(prices.tiers))]
+        for at, r in rows:
+            usd_in, usd_out = r.usd_per_1m_input_tokens, r.usd_per_1m_output_tokens
+            checks = [
+                ("usd_per_1m_cached_input_tokens", r.usd_per_1m_cached_input_tokens, 0, usd_in),
+                (
+                    "usd_per_1m_cache_write_tokens",
+                    r.usd_per_1m_cache_write_tokens,
+                    usd_in,
+                    2 * usd_in,
+                ),
+                ("usd_per_1m_batch_input_tokens", r.usd_per_1m_batch_input_tokens, 0, usd_in),
+                ("usd_per_1m_batch_output_tokens", r.usd_per_1m_batch_output_tokens, 0, usd_out),
+            ]
+            for name, value, low, high in checks:
+                assert value is None or low <= value <= high, (
+                    f"{file}: models.{key}.{at}{name} is {value}, outside {low:g}-{high:g} for an "
+                    f"input price of {usd_in} and output of {usd_out} per 1M tokens. Cached and batch "
+                    "prices are discounts (a cache write costs 1-2x input); check the column you "
+                    "copied"
+                )
+
+
+@pytest.mark.parametrize("key", sorted(k for k, (_, m) in MODELS.items() if m.tiers))
+def test_long_context_tiers_are_dearer(key: str) -> None:
+    file, model = MODELS[key]
+    for tier in model.tiers:
+        assert tier.usd_per_1m_input_tokens >= model.usd_per_1m_input_tokens, (
+            f"{file}: models.{key}: the tier from {tier.start_tokens} tokens is cheaper than the base "
+            "price; a long-context tier is the dearer price for long prompts"
+        )
+
+
+@pytest.mark.parametrize("key", sorted(k for k, (_, m) in MODELS.items() if m.periods))
+def test_a_period_keeps_the_prices_its_model_has(key: str) -> None:
+    file, model = MODELS[key]
+    for period in model.periods:
+        lost = sorted(model.given_rates() - period.given_rates())
+        assert not lost, (
+            f"{file}: models.{key}.periods ({period.from_}) drops {', '.join(lost)}: a period "
+            "restates every price, so without them the model would lose caching or batch from that "
+            "day. Copy them into the period with their new values"
+        )
+
+
+def test_the_gemini_3_8_flash_doubling_is_a_dated_period() -> None:
+    # Google lists the introductory $0.75 input "through December 31, 2026"; genai-prices 0.2.3
+    # records $1.50 from 2027-01-01: 0.75 x 2 = 1.50, 3.75 x 2 = 7.50.
+    _, model = MODELS["gemini-3.8-flash"]
+    before, after = model.prices_on(dt.date(2026, 12, 31)), model.prices_on(dt.date(2027, 1, 1))
+    assert (before.usd_per_1m_input_tokens, after.usd_per_1m_input_tokens) == (0.75, 1.50)
+    assert (before.usd_per_1m_output_tokens, after.usd_per_1m_output_tokens) == (3.75, 7.50)
+    assert after.usd_per_1m_cached_input_tokens == 2 * before.usd_per_1m_cached_input_tokens
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(k for k, (_, m) in FT_MODELS.items() if m.provider == "OpenAI" and k != "gpt-4.1-nano"),
+)
+def test_openai_fine_tuning_says_who_may_still_start_jobs(key: str) -> None:
+    file, model = FT_MODELS[key]
+    assert model.fine_tuning is not None
+    days = {n.from_ for n in model.fine_tuning.availability if n.applies_to == "training"}
+    assert {dt.date(2026, 5, 7), dt.date(2026, 7, 2)} <= days, (
+        f"{file}: models.{key}.fine_tuning.availability must say that since 2026-05-07 "
+        "organisations that never fine-tuned, and since 2026-07-02 those without recent tuned-model "
+        "traffic, cannot start jobs (https://developers.openai.com/api/docs/deprecations)"
+    )
+
+
+@pytest.mark.parametrize("key", sorted(FT_MODELS))
+def test_tuned_serving_does_not_outlive_the_model(key: str) -> None:
+    file, model = FT_MODELS[key]
+    assert model.fine_tuning is not None
+    end = model.fine_tuning.serving_available_until
+    if end is None or model.available_until is None:
+        pytest.skip("no end date for tuned serving or for the model")
+    assert end <= model.available_until, (
+        f"{file}: models.{key}.fine_tuning.serving_available_until {end} is after the model's "
+        f"available_until {model.available_until}; a tuned model is not served past its base model"
+    )

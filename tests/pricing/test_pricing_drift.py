@@ -76,3 +76,37 @@ def test_provider_names_match_loosely() -> None:
 def test_pct_change_edge_cases() -> None:
     assert pct_change(2.0, 1.0) == -50.0
     assert math.isinf(pct_change(0.0, 0.1))
+
+
+def test_prices_the_yaml_lacks_are_listed_not_counted_as_drift(fixture_catalog: Catalog) -> None:
+    # the fixture's gpt-4.1-mini (v1) has no cached or batch price; the snapshot has both
+    report = drift_report(fixture_catalog)
+    (d,) = report.incomplete
+    assert d.model_id == "gpt-4.1-mini" and d.missing == ("cached", "batch in", "batch out")
+    assert report.drifted == ()
+    assert "gpt-4.1-mini: cached, batch in, batch out" in format_drift(report)
+
+
+def test_a_snapshot_id_finds_the_provider_api_id(fixture_catalog: Catalog) -> None:
+    # open-8b [together] is not an id genai-prices knows; its snapshot_id is
+    models = dict(fixture_catalog.models)
+    models["open-8b"] = models["open-8b"].model_copy(
+        update={"snapshot_id": "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"}
+    )
+    report = drift_report(fixture_catalog.model_copy(update={"models": models}))
+    hit = next(d for d in report.compared if d.model_id == "open-8b")
+    assert hit.provider == "Together AI"
+    assert hit.snapshot_id == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"
+    assert "open-8b" not in {n.model_id for n in report.not_compared}
+
+
+def test_a_cached_price_off_by_more_than_the_threshold_is_drift(fixture_catalog: Catalog) -> None:
+    models = dict(fixture_catalog.models)
+    models["gpt-4.1-mini"] = models["gpt-4.1-mini"].model_copy(
+        update={"usd_per_1m_cached_input_tokens": 0.20}  # snapshot: 0.10
+    )
+    report = drift_report(fixture_catalog.model_copy(update={"models": models}))
+    (d,) = report.drifted
+    assert [(o.label, o.yaml, o.snapshot, o.pct) for o in d.others] == [
+        ("cached", 0.20, 0.10, 100.0)
+    ]

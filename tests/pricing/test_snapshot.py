@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +15,8 @@ import pytest
 from genai_prices import Usage, calc_price, data_snapshot
 
 from tcocalc.pricing import snapshot
-from tcocalc.pricing.catalog import Catalog, LlmModel
+from tcocalc.pricing.billing import usd_per_call
+from tcocalc.pricing.catalog import Catalog, LlmModel, SnapshotRefusal, UnknownModelError
 from tcocalc.pricing.snapshot import (
     GENAI_PRICES_URL,
     SNAPSHOT_AS_OF,
@@ -28,10 +31,10 @@ MILLION = 1_000_000
 def _fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # calc_price reads genai-prices' process-wide snapshot: make sure it is the bundled one.
     monkeypatch.setattr(data_snapshot, "_custom_snapshot", None)
-    for cached in (snapshot._snapshot, snapshot._all_models, snapshot_model):
+    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of, snapshot_model):
         cached.cache_clear()
     yield
-    for cached in (snapshot._snapshot, snapshot._all_models, snapshot_model):
+    for cached in (snapshot._snapshot, snapshot._holders, snapshot.snapshot_as_of, snapshot_model):
         cached.cache_clear()
 
 
@@ -177,3 +180,126 @@ def test_reads_the_bundled_data_not_an_updated_snapshot(monkeypatch: pytest.Monk
     monkeypatch.setattr(data_snapshot, "_custom_snapshot", doctored)
     assert not snapshot._snapshot().from_auto_update
     assert snapshot_model("gpt-4o") is not None
+
+
+# --- First-hand prices only, cached / batch / tiers / dated prices, lazy import -------------------
+
+NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "why"),
+    [
+        # OpenAI's entry is copied from OpenRouter; OVHcloud is another host
+        ("gpt-oss-20b", "not OpenAI's own (\"Imported from OpenRouter pricing"),
+        # Zhipu's price is CNY converted at a fixed rate
+        ("glm-5.3-flash", "not Zhipu AI's own (\"Converted to USD at 1 USD = 7.25 CNY"),
+        # only a reseller lists it
+        ("llama-3.1-8b-instruct", "only at other hosts (OVHcloud AI Endpoints)"),
+        ("mistral-small", "Mistral, the provider the id names, does not list it"),
+    ],
+)
+def test_the_fallback_refuses_other_hosts_and_converted_prices(model_id: str, why: str) -> None:
+    with pytest.raises(SnapshotRefusal, match=re.escape(why)):
+        snapshot_model(model_id)
+    catalog = Catalog(models={}, fallback=snapshot_model)
+    with pytest.raises(UnknownModelError) as exc:
+        catalog.model(model_id)
+    assert why in str(exc.value)
+    assert f"tcocalc pricing import {model_id} --provider NAME" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "provider_id", "usage", "batch"),
+    [
+        ("gpt-4.1-mini", "openai", dict(input_tokens=2_000, cache_read_tokens=1_500), False),
+        ("gpt-4.1-mini", "openai", dict(input_tokens=2_000, cache_read_tokens=1_500), True),
+        (
+            "claude-haiku-4-5",
+            "anthropic",
+            dict(input_tokens=9_000, cache_write_tokens=8_000),
+            False,
+        ),
+        ("claude-haiku-4-5", "anthropic", dict(input_tokens=9_000, cache_read_tokens=8_000), True),
+        # past the long-context thresholds: the whole request at the tier
+        (
+            "claude-haiku-5-5",
+            "anthropic",
+            dict(input_tokens=150_000, cache_read_tokens=50_000),
+            False,
+        ),
+        ("gpt-6-luna", "openai", dict(input_tokens=300_000, cache_read_tokens=100_000), False),
+        ("gpt-6-luna", "openai", dict(input_tokens=300_000, cache_read_tokens=100_000), True),
+        ("gemini-2.5-flash", "google", dict(input_tokens=4_000, cache_read_tokens=3_000), True),
+        ("gemini-3.8-flash", "google", dict(input_tokens=4_000, cache_read_tokens=3_000), False),
+    ],
+)
+def test_usd_per_call_on_a_snapshot_entry_equals_genai_prices_own_bill(
+    model_id: str, provider_id: str, usage: dict[str, int], batch: bool
+) -> None:
+    entry = snapshot_model(model_id, day=NOW.date())
+    assert entry is not None
+    prices = entry.prices_on(NOW.date())
+    theirs = calc_price(
+        Usage(output_tokens=700, **usage),
+        model_id,
+        provider_id=provider_id,
+        genai_request_timestamp=NOW,
+        price_context={"processing": "batch"} if batch else None,
+    ).total_price
+    mine = usd_per_call(
+        prices,
+        usage["input_tokens"],
+        usage.get("cache_read_tokens", 0),
+        700,
+        batch,
+        cache_write_tokens=usage.get("cache_write_tokens", 0),
+    )
+    assert mine == pytest.approx(float(theirs), rel=1e-12)
+
+
+def test_a_dated_change_becomes_a_period() -> None:
+    # gemini-3.8-flash: introductory rates through 2026-12-31, doubled from 2027-01-01
+    entry = snapshot_model("gemini-3.8-flash", day=dt.date(2026, 12, 1))
+    assert entry is not None
+    assert entry.price_change_dates() == [dt.date(2027, 1, 1)]
+    before, after = entry.prices_on(dt.date(2026, 12, 31)), entry.prices_on(dt.date(2027, 1, 1))
+    assert (before.usd_per_1m_input_tokens, after.usd_per_1m_input_tokens) == (0.75, 1.5)
+    assert (before.usd_per_1m_batch_input_tokens, after.usd_per_1m_batch_input_tokens) == (
+        0.375,
+        0.75,
+    )
+    # after the date the change is history: an entry made then has no period
+    assert snapshot_model("gemini-3.8-flash", day=dt.date(2027, 2, 1)).periods == ()  # type: ignore[union-attr]
+
+
+def test_snapshot_as_of_comes_from_the_installed_data() -> None:
+    providers = data_snapshot.get_snapshot().providers
+    texts = [p.price_comments or "" for p in providers]
+    texts += [m.price_comments or "" for p in providers for m in p.models]
+    found = re.findall(r"(?:verified|checked) on (\d{4}-\d{2}-\d{2})", " ".join(texts))
+    assert found, "genai-prices' comments no longer date their checks; see snapshot_as_of()"
+    assert max(map(dt.date.fromisoformat, found)) <= SNAPSHOT_AS_OF <= dt.date.today()
+    assert snapshot.snapshot_as_of() == SNAPSHOT_AS_OF
+    assert snapshot.package_version().count(".") >= 1
+
+
+def test_reading_yaml_prices_does_not_import_genai_prices() -> None:
+    # genai_prices.data costs about half a second of CPU to import: a catalog and a scenario
+    # that name only YAML ids must not pay for it (start-up time).
+    code = (
+        "import sys\n"
+        "from tcocalc.inputs.loader import load_catalog, load_scenario, DEFAULT_SCENARIO\n"
+        "import tcocalc.cli.main, tcocalc.pricing.drift, tcocalc.pricing.snapshot\n"
+        "cat = load_catalog()\n"
+        "load_scenario(DEFAULT_SCENARIO, cat)\n"
+        "cat.model('gpt-4.1-mini').prices_on(__import__('datetime').date(2027, 1, 1))\n"
+        "assert not [m for m in sys.modules if m.startswith('genai_prices')], 'imported'\n"
+        "cat.model('gpt-4o-2024-08-06')\n"
+        "assert 'genai_prices.data' in sys.modules\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stdout + done.stderr
