@@ -4,9 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8501
+HOST ?= 127.0.0.1# `make run HOST=0.0.0.0` serves the network (see the README: a team uses `make serve`)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench golden clean venv
+.PHONY: run serve test lint typecheck unit bench bench-load golden clean venv
+PROCESSES ?= 2
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 8080
+PRICING_DIR ?=
+WRITABLE ?=
 
 venv: $(STAMP)
 
@@ -21,7 +27,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+# The team deployment: app processes behind nginx, read-only unless WRITABLE=1 (README).
+serve: $(STAMP)
+	$(BIN)/python deploy/serve.py --processes $(PROCESSES) --host $(SERVE_HOST) --port $(SERVE_PORT) \
+		$(if $(PRICING_DIR),--pricing-dir $(PRICING_DIR)) $(if $(WRITABLE),--writable)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError
 from tcocalc.model.projection import project
 from tcocalc.present import labels
-from tcocalc_app import data, headline, inputs, overview, state, tabs
+from tcocalc_app import data, headline, inputs, overview, safe, state, tabs
 
 st.set_page_config(
     page_title="tcocalc: fine-tuning vs prompting",
@@ -28,7 +28,7 @@ st.set_page_config(
 try:
     catalog, catalog_key = data.catalog()
 except InputFileError as exc:
-    st.error("The pricing files have errors; fix them and reload:\n\n```\n" + str(exc) + "\n```")
+    st.error("The pricing files have errors; fix them and reload:\n\n" + safe.lines(exc.problems))
     st.stop()
 ctx = state.context(catalog, catalog_key)
 state.init(ctx)
@@ -39,9 +39,8 @@ try:
     base = state.base_scenario(ctx)
 except InputFileError as exc:
     st.error(
-        "This scenario file has errors; pick another one or fix the file:\n\n```\n"
-        + str(exc)
-        + "\n```"
+        "This scenario file has errors; pick another one or fix the file:\n\n"
+        + safe.lines(exc.problems)
     )
     st.stop()
 values = state.values(ctx, base)
@@ -69,7 +68,7 @@ with top:
     url_warnings = st.session_state.get(state.URL_WARNINGS) or []
     if url_warnings:
         st.warning(
-            "Some link parameters were not used:\n\n" + "\n".join(f"- `{w}`" for w in url_warnings),
+            "Some link parameters were not used:\n\n" + safe.lines(url_warnings),
             icon="🔗",
         )
     if problems:
@@ -77,7 +76,7 @@ with top:
 
 headline.render(result, show_hybrid)
 if result.warnings:
-    st.warning("\n".join(f"- {w}" for w in result.warnings), icon="⚠️")
+    st.warning(safe.lines(result.warnings), icon="⚠️")
 
 # Tabs run lazily: only the open one renders (its functions are listed in overview.TABS and
 # tabs.PLUGGABLE).

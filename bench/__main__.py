@@ -1,4 +1,4 @@
-"""Run every benchmark (or those named): python -m bench [engine page export analytics]."""
+"""Run every benchmark (or those named): python -m bench [engine page export analytics evidence]."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 import sys
 
-SUITES = ("engine", "page", "export", "analytics")
+SUITES = ("engine", "page", "export", "analytics", "evidence")
 
 
 def main(argv: list[str]) -> int:

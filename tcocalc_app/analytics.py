@@ -20,12 +20,13 @@ from typing import Any
 import streamlit as st
 
 from tcocalc import analytics as A
-from tcocalc.model.engine import STRATEGY_LABELS
+from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import analytics_charts as charts
 from tcocalc.present.charts import plotly_config, slug
 from tcocalc.pricing.catalog import Catalog
+from tcocalc_app import safe
 
 PREFIX = "an."
 SHARE = "an.share"
@@ -244,7 +245,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
         rows = ranges_editor(basis, key)
     ranges, problems = A.rows_to_ranges(rows)
     for problem in problems:
-        st.warning(problem)
+        st.warning(safe.text(problem))
     spec = tuple((u.driver, u.low, u.likely, u.high) for u in ranges)
     name = result.scenario.name
     mc = _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)
@@ -268,6 +269,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
             theme=None,
             key="an.chart.importance",
         )
+    value_of_information_section(mc, show_hybrid)
     left, right = st.columns(2)
     with left:
         st.download_button(
@@ -286,6 +288,31 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
             mime="text/csv",
             key="an.download.percentiles",
             on_click="ignore",
+        )
+
+
+def value_of_information_section(mc: A.MonteCarlo, show_hybrid: bool) -> None:
+    """What knowing each uncertain input before deciding is worth (EVPI, EVPPI)."""
+    strategies = STRATEGIES if show_hybrid else STRATEGIES[:2]
+    v = A.value_of_information(mc, strategies)
+    st.markdown("**What is worth measuring**")
+    st.caption(
+        v.sentence().replace("$", "\\$"),
+        help="Expected saving, over the horizon, from knowing an input's true value before "
+        "choosing the strategy (EVPPI; perfect information about everything: EVPI), estimated "
+        "from the draws by regression on each input (tcocalc.analytics.value_of_information).",
+    )
+    if v.evpi_usd > 0:
+        # A static table: the ranges editor stays the last data frame of the tab.
+        st.table(
+            [
+                {
+                    "Input": r["input"],
+                    "Worth knowing": A.format_usd(v.evppi_usd[str(r["driver"])]),
+                    "Share of perfect information": f"{r['share_of_evpi']:.0%}",
+                }
+                for r in v.rows()
+            ]
         )
 
 

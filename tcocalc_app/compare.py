@@ -19,7 +19,7 @@ from tcocalc.model.projection import project
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import compare as cmp
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import data, state
+from tcocalc_app import data, safe, state
 
 PICK = "compare.pick"
 SAVED = "compare.saved"
@@ -144,7 +144,9 @@ def render(result: Any, scenario: Scenario, catalog: Catalog) -> None:
                     (titles[item], project(load_scenario(choices[item], catalog), catalog))
                 )
             except InputFileError as exc:
-                st.error(f"{title(item)} was left out: its file has errors.\n\n{exc}")
+                st.error(
+                    f"{safe.text(title(item))} was left out: its file has errors.\n\n{safe.text(exc)}"
+                )
     if len(named) < 2:
         return
     c = cmp.compare(named)

@@ -79,10 +79,11 @@ def scenario_choices() -> dict[str, Path]:
 
 def load_base(path: Path, catalog: Catalog, catalog_key: str) -> Scenario:
     """A scenario file, validated against the catalog; raises ``ScenarioFileError``."""
+    from tcocalc.inputs.limits import SCENARIO_LIMITS
     from tcocalc.inputs.loader import display_name
 
     name = display_name(path)
-    raw = read_bytes(path, name)
+    raw = read_bytes(path, name, SCENARIO_LIMITS.max_bytes, confined=True)
     return _scenario(raw, name, catalog_key, catalog)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.model.projection import Result
 from tcocalc.present import labels, summary
+from tcocalc_app import safe
 
 COMPACT_CSS = """
 .block-container { padding-top: 2.2rem; }
@@ -24,11 +25,11 @@ def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) 
     """The scenario's name, the live verdict as the first line under it, then the scenario's own
     notes, labelled as such (they were written for the file's numbers, not the inputs' now)."""
     st.html(f"<style>{COMPACT_CSS}</style>")
-    st.title(str(values["name"]))
+    st.title(safe.text(values["name"]))
     text = summary.verdict(result)
     if show_hybrid:
         text += " " + summary.hybrid_verdict(result)
-    st.markdown(f"**{text}**")
+    st.markdown(f"**{text}**")  # the page's own words (model ids cannot hold Markdown)
     if values["description"]:
         with st.expander("Scenario notes (written with the file, not updated with the inputs)"):
             st.text(str(values["description"]))

@@ -21,7 +21,7 @@ from tcocalc.model.scenario import Scenario
 from tcocalc.present import labels, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import state
+from tcocalc_app import safe, state
 from tcocalc_app.state import Context
 
 Values = dict[str, query.Value]
@@ -419,7 +419,7 @@ def category_changes(v: Values) -> None:
     try:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
-        st.error(f"Not used: {exc}. The previous changes still count.")
+        st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
     _slot("cc.events")
 
 
@@ -511,7 +511,7 @@ def scenario_source(ctx: Context) -> None:
         st.code("\n".join(errors), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
-        st.success(note)
+        st.success(safe.text(note))
 
 
 def download(current: Scenario) -> None:

@@ -34,6 +34,7 @@ from tcocalc.inputs.store import (
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog
+from tcocalc_app import pricing_history, safe
 
 NEW_FILE_OPTION = "+ New file…"
 
@@ -91,7 +92,9 @@ def catalog_key() -> str:
 
 
 def _problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
-    st.code("\n".join(map(str, problems)) or "(no details)", language=None, wrap_lines=True)
+    # st.code shows its text as it is: nothing a file says can act
+    text = "\n".join(map(str, problems)) or "(no details)"
+    st.code(safe.public(text), language=None, wrap_lines=True)
 
 
 # --- The tab ------------------------------------------------------------------------------------
@@ -110,7 +113,7 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
         st.warning(
-            f"**End of availability** — {warning}. The projection charges the migration in that "
+            f"**End of availability** — {safe.text(warning)}. The projection charges the migration in that "
             "month (re-training the tuned model, re-testing the prompt).",
             icon="⚠️",
         )
@@ -132,7 +135,7 @@ def _status(state: CatalogState) -> None:
         )
         _problems(state.problems)
     saved_to = "" if ed.is_read_only() else f" Edits are saved to {state.folders.editable}."
-    st.caption(f"Prices from {state.folders.describe()}.{saved_to}")
+    st.caption(safe.text(f"Prices from {state.folders.describe()}.{saved_to}"))
 
 
 def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
@@ -158,7 +161,9 @@ def _table(scenario: Scenario, catalog: Catalog, state: CatalogState) -> None:
         today=dt.date.today(),
         stale_after=stale_after,
         horizon_end=horizon_end(scenario.start_date, scenario.horizon_months),
-        origins=state.layered.origins if state.layered else None,
+        origins={k: safe.public(v) for k, v in state.layered.origins.items()}
+        if state.layered
+        else None,
         used_ids=scenario_ids(scenario),
         only_flagged=only_flagged,
     )
@@ -237,7 +242,7 @@ def _editor(state: CatalogState) -> None:
         "File",
         [*files, NEW_FILE_OPTION],
         key="pricing_file",
-        help=f"Files in {folder}. Only plain `name.yaml` files directly in that folder.",
+        help=f"Files in {safe.text(folder)}. Only plain `name.yaml` files directly in that folder.",
     )
     if choice == NEW_FILE_OPTION:
         name = st.text_input("New file name", placeholder="our_rates.yaml", key="pricing_new_name")
@@ -248,17 +253,17 @@ def _editor(state: CatalogState) -> None:
     try:
         _open(folder, name)
     except ed.UnsafeFileNameError as exc:
-        st.error(str(exc))
+        st.error(safe.text(exc))
         return
     except InputFileError as exc:
-        st.error(f"{name} cannot be edited here:")
+        st.error(f"{safe.text(name)} cannot be edited here:")
         _problems(exc.problems)
         return
 
     k = _keys(name)
     flash = st.session_state.pop("pricing_flash", None)
     if flash:
-        st.success(flash)
+        st.success(safe.text(flash))
 
     # YAML is about indentation: the editor gets a fixed-width font.
     st.html(
@@ -287,17 +292,18 @@ def _editor(state: CatalogState) -> None:
     with check_col:
         refused = st.session_state.get(k["refused"])
         if refused:
-            st.error(refused["message"])
+            st.error(safe.text(refused["message"]))
             if refused["detail"]:
-                st.code(refused["detail"], language=refused["language"], wrap_lines=True)
+                st.code(
+                    safe.public(refused["detail"]), language=refused["language"], wrap_lines=True
+                )
             if refused["language"] == "diff":
                 st.caption(
                     "“Discard my edits” loads the version on disk; then make your change again."
                 )
         if problems:
             st.error(f"{len(problems)} problem(s): fix them to save.")
-            for problem in problems:
-                st.markdown(f"- `{problem}`")
+            _problems(problems)
         else:
             st.success(
                 "Valid."
@@ -318,8 +324,10 @@ def _editor(state: CatalogState) -> None:
             shipped = _shipped(folders, name)
             with st.popover("Revert to shipped defaults", disabled=read_only or shipped is None):
                 st.write(
-                    f"Replace {name} with {ed.shipped_label(folders)}. "
-                    "The current version is kept in the backups."
+                    safe.text(
+                        f"Replace {name} with {ed.shipped_label(folders)}. "
+                        "The current version is kept in the backups."
+                    )
                 )
                 st.button(
                     "Revert now",
@@ -335,12 +343,23 @@ def _editor(state: CatalogState) -> None:
                 args=(folder, name),
                 kwargs={"force": True},
             )
+        if ed.history.enabled(folder):
+            st.text_input(
+                "What changed (for the history)",
+                key="pricing_message",
+                placeholder=f"Update {name}",
+                help="The commit message of your save: the folder is a git repository.",
+            )
         if changed and not is_new:
             with st.expander("Your changes", expanded=not problems):
                 diff = ed.unified_diff(
                     st.session_state[k["opened"]], text, name, "opened", "edited"
                 )
                 st.code(diff, language="diff")
+        if ed.history.enabled(folder) and not is_new:
+            pricing_history.render(
+                folders, name, st.session_state[k["opened"]], read_only, write=_write
+            )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -360,17 +379,28 @@ def _shipped(folders: PricingFolders, name: str) -> str | None:
         return None
 
 
-def _write(action: str, folders: PricingFolders, name: str) -> None:
-    """Save or revert (a button callback, run before the page re-runs). On success the file is
-    re-opened, and the re-run computes the whole page with the new prices."""
+def _write(action: str, folders: PricingFolders, name: str, commit: str = "") -> None:
+    """Save, revert or restore a version (a button callback, run before the page re-runs). On
+    success the file is re-opened, and the re-run computes the whole page with the new prices."""
     k = _keys(name)
     st.session_state.pop(k["refused"], None)
     opened_hash = st.session_state[k["hash"]]
+    author = pricing_history.author()
     try:
         if action == "revert":
-            result = ed.revert_to_shipped(folders, name, opened_hash)
+            result = ed.revert_to_shipped(folders, name, opened_hash, author=author)
+        elif action == "restore":
+            result = ed.restore(folders, name, commit, opened_hash, author=author)
         else:
-            result = ed.save(folders, name, st.session_state[k["text"]], opened_hash)
+            message = str(st.session_state.get("pricing_message") or "").strip() or None
+            result = ed.save(
+                folders,
+                name,
+                st.session_state[k["text"]],
+                opened_hash,
+                author=author,
+                message=message,
+            )
     except ed.ConflictError as exc:
         refused = {"message": str(exc), "detail": exc.diff, "language": "diff"}
     except PricingFileError as exc:
@@ -383,9 +413,12 @@ def _write(action: str, folders: PricingFolders, name: str) -> None:
         refused = {"message": f"Not saved: {exc}", "detail": "", "language": None}
     else:
         _open(folders.editable, name, force=True)
-        verb = "Reverted" if action == "revert" else "Saved"
+        verb = {"revert": "Reverted", "restore": "Restored"}.get(action, "Saved")
         backup = f" The previous version is in {result.backup}." if result.backup else ""
-        st.session_state["pricing_flash"] = f"{verb} {name}.{backup}"
+        recorded = f" Recorded as {result.commit[:7]}." if result.commit else ""
+        note = f" ({result.history_note})" if result.history_note else ""
+        st.session_state["pricing_flash"] = f"{verb} {name}.{backup}{recorded}{note}"
+        st.session_state.pop("pricing_message", None)
         return
     st.session_state[k["refused"]] = refused
 
@@ -416,7 +449,7 @@ def _table_editor(name: str, k: dict[str, str]) -> None:
     try:
         new_text = ed.apply_price_edits(text, list(edited))
     except (InputFileError, ValueError, KeyError, TypeError) as exc:
-        st.error(f"That value cannot be written into the file: {exc}")
+        st.error(f"That value cannot be written into the file: {safe.text(exc)}")
         return
     if new_text != text:
         st.session_state[k["text"]] = new_text

@@ -26,6 +26,10 @@ PLUGGABLE: dict[str, tuple[str, str]] = {
     "Pricing": ("tcocalc_app.pricing", "The prices in use, where they come from and how old."),
     "Compare": ("tcocalc_app.compare", "Two to four scenarios side by side."),
     "Export": ("tcocalc_app.export", "Slides, images and spreadsheets of this scenario."),
+    "Evidence": (
+        "tcocalc_app.evidence",
+        "Your prompt, traffic export and eval set turned into the scenario's inputs.",
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,12 @@ from tcocalc.pricing.catalog import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_PRICING = FIXTURES / "pricing"
+
+
+def shown(markdown: str) -> str:
+    """The characters Streamlit draws for page Markdown built with ``tcocalc_app.safe``: its
+    backslash escapes, hard line breaks and invisible word joiners undone (what a person reads)."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n").replace("\u2060", ""))
 
 
 def updated(scenario: Scenario, changes: dict[str, Any]) -> Scenario:

@@ -34,3 +34,4 @@ from tcocalc.analytics.ranges import *  # noqa: F403
 from tcocalc.analytics.sensitivity import *  # noqa: F403
 from tcocalc.analytics.strategy_map import *  # noqa: F403
 from tcocalc.analytics.uncertainty import *  # noqa: F403
+from tcocalc.analytics.value_of_information import *  # noqa: F403

@@ -318,7 +318,7 @@ DRIVERS: dict[str, Driver] = {
             "Recurring new categories per year",
             "categories/year",
             "categories_per_year",
-            upper=1_000.0,
+            upper=12 * 10_000.0,  # a change every month x the most a change may add (scenario)
             search_max=48.0,
             in_tornado=False,
             plural=True,

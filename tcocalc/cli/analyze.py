@@ -162,7 +162,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         draws = args.monte_carlo or A.DEFAULT_DRAWS
         mc = A.monte_carlo(basis, ranges, draws, args.seed, args.distribution)
         out["monte_carlo"] = mc.summary()
-        text += _mc_text(mc)
+        voi = A.value_of_information(mc)
+        out["value_of_information"] = voi.summary()
+        text += _mc_text(mc) + _voi_text(voi)
         if csv_dir is not None:
             (csv_dir / "draws.csv").write_bytes(A.draws_csv(mc))
             (csv_dir / "percentiles.csv").write_bytes(A.percentiles_csv(mc))
@@ -347,4 +349,15 @@ def _mc_text(mc: A.MonteCarlo) -> list[str]:
         f"{STRATEGY_LABELS[s].lower()} {v:.1%}" for s, v in mc.probability_cheapest().items()
     )
     lines.append(f"Cheapest at month {h}: {cheapest}")
+    return [*lines, ""]
+
+
+def _voi_text(v: A.ValueOfInformation) -> list[str]:
+    """The sentence, then the inputs most worth measuring (EVPPI, USD over the horizon)."""
+    lines = [v.sentence()]
+    if v.evpi_usd > 0:
+        lines += [
+            f"  knowing {A.DRIVERS[key].label.lower()}: {A.format_usd(usd)}"
+            for key, usd in list(v.evppi_usd.items())[:6]
+        ]
     return [*lines, ""]

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 invalid input (errors printed as ``file:line:col: field: mes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -20,6 +21,7 @@ from tcocalc.inputs.loader import (
     load_scenario,
     pricing_files,
 )
+from tcocalc.present.inert import terminal_text
 
 
 def report_json(result: Any, volume: Any) -> dict[str, Any]:
@@ -212,8 +214,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_COMMANDS: list[str] = ["tcocalc.cli.export", "tcocalc.cli.pricing", "tcocalc.cli.analyze"]
-"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze)."""
+EXTRA_COMMANDS: list[str] = [
+    "tcocalc.cli.export",
+    "tcocalc.cli.pricing",
+    "tcocalc.cli.analyze",
+    "tcocalc.cli.evidence",
+]
+"""Modules whose ``register_cli(subparsers)`` adds sub-commands (export, pricing, analyze,
+tokens and import)."""
+
+
+class _InertStream:
+    """A text stream that drops escape sequences and control characters from what is written
+    (a scenario name must not recolour, retitle or clear the terminal)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,13 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
+    out, err = _InertStream(sys.stdout), _InertStream(sys.stderr)
     try:
-        handler: Handler = args.handler
-        return handler(args)
-    except InputFileError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INVALID
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            handler: Handler = args.handler
+            try:
+                return handler(args)
+            except InputFileError as exc:
+                for problem in exc.problems:
+                    print(problem, file=sys.stderr)
+                return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
 

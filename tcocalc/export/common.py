@@ -6,7 +6,8 @@ The words and the formats come from :mod:`tcocalc.present.summary` and the file 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 from tcocalc.present import summary
 from tcocalc.present.charts import slug
@@ -16,6 +17,46 @@ if TYPE_CHECKING:
     from tcocalc.model.scenario import Scenario
 
 CHALLENGERS = ("fine_tuning", "hybrid")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a spreadsheet cell that a program evaluates can start (OWASP's CSV-injection list)."""
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold: an XLSX cell or a PPTX text run with one cannot be written."""
+
+
+def document_text(text: str) -> str:
+    """``text`` as an XLSX cell or a PPTX text run can hold it: control characters that XML
+    cannot carry are dropped (tab and newline kept). Names and descriptions already refuse them;
+    this is for text that comes from elsewhere (catalog entries, messages quoting ids).
+
+    >>> document_text("Acme\x1b[31m\x07 bot")
+    'Acme[31m bot'
+    """
+    return _NOT_XML.sub("", text)
+
+
+def is_formula_like(value: Any) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula (or a DDE command) if it were
+    written as typed.
+
+    >>> is_formula_like('=HYPERLINK("https://evil.example")'), is_formula_like("-1 %")
+    (True, True)
+    >>> is_formula_like("Customer support"), is_formula_like(-1.0)
+    (False, False)
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV field that a spreadsheet shows as text: a string a program would evaluate gets a
+    leading ``'`` (the convention spreadsheets hide when they read it); anything else unchanged.
+
+    >>> csv_text("=cmd|' /C calc'!A0"), csv_text("plain"), csv_text(3.5)
+    ("'=cmd|' /C calc'!A0", 'plain', 3.5)
+    """
+    if isinstance(value, str):
+        value = document_text(value)
+        return "'" + value if is_formula_like(value) else value
+    return value
 
 
 def checkpoints(horizon_months: int) -> list[int]:

@@ -21,7 +21,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
-from tcocalc.export.common import CHALLENGERS, checkpoints, verdict
+from tcocalc.export.common import (
+    CHALLENGERS,
+    checkpoints,
+    document_text,
+    is_formula_like,
+    verdict,
+)
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.present.summary import breakeven_value, difference_sentence
@@ -106,6 +112,7 @@ def workbook_xlsx(
             cell.style = "Hyperlink"
     if comparison is not None:
         _comparison(wb.create_sheet("Comparison"), comparison)
+    _as_text(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -133,6 +140,22 @@ def _comparison(ws: Worksheet, c: Comparison) -> None:
         ws.column_dimensions[get_column_letter(j)].width = 34
 
 
+def _text(value: Any) -> Any:
+    """A cell value XML can hold (see :func:`tcocalc.export.common.document_text`)."""
+    return document_text(value) if isinstance(value, str) else value
+
+
+def _as_text(wb: Workbook) -> None:
+    """Every string that a spreadsheet would evaluate (``=HYPERLINK(…)``, ``@SUM``, ``-2+3``) is
+    stored as text with Excel's quote prefix: shown as typed, never run."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for j, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=j, value=value)
@@ -151,7 +174,7 @@ def _table(
     """A plain table from A1: bold header, frozen, filterable."""
     _header(ws, 1, header)
     for row in rows:
-        ws.append(row)
+        ws.append([_text(v) for v in row])
     for column, number_format in (formats or {}).items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
@@ -164,7 +187,7 @@ def _table(
 def _summary(ws: Worksheet, result: Result, as_of: str, today: dt.date) -> None:
     r = result
     h = r.horizon_months
-    ws["A1"] = r.scenario.name
+    ws["A1"] = _text(r.scenario.name)
     ws["A1"].font = TITLE_FONT
     lines = [
         ("Exported", today),
@@ -177,7 +200,7 @@ def _summary(ws: Worksheet, result: Result, as_of: str, today: dt.date) -> None:
     row = 3
     for label, value in lines:
         ws.cell(row=row, column=1, value=label).font = BOLD
-        cell = ws.cell(row=row, column=2, value=value)
+        cell = ws.cell(row=row, column=2, value=_text(value))
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
             cell.alignment = Alignment(horizontal="left")
@@ -248,7 +271,7 @@ def _summary(ws: Worksheet, result: Result, as_of: str, today: dt.date) -> None:
         ws.cell(row=row, column=1, value="Warnings").font = BOLD
         for warning in r.warnings:
             row += 1
-            ws.cell(row=row, column=1, value=warning)
+            ws.cell(row=row, column=1, value=_text(warning))
 
     ws.column_dimensions["A"].width = 30
     for col in "BCDEF":

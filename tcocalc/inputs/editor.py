@@ -3,7 +3,9 @@
 Every write goes through :func:`save`, which the page and any other caller share, so the rules
 hold even when the UI is bypassed:
 
-- ``TCOCALC_READ_ONLY=1`` refuses every write (:class:`ReadOnlyError`), checked at each call;
+- ``TCOCALC_READ_ONLY`` set to anything but an explicit off value (``0``, ``false``, ``no``,
+  ``off`` or empty) refuses every write (:class:`ReadOnlyError`), checked at each call: a typo
+  such as ``y`` or ``enabled`` fails closed;
 - only a plain ``name.yaml`` directly inside the editable folder is accepted; ``../x.yaml``,
   absolute paths, hidden files and symlinks that point outside the folder are refused
   (:class:`UnsafeFileNameError`);
@@ -18,8 +20,8 @@ hold even when the UI is bypassed:
   the same folder, flushed with ``fsync`` and renamed over the old one (``os.replace``), so a
   crash leaves either the old or the new file, never half of one.
 
-:func:`set_value` changes one value of a file's text and keeps everything else byte for byte:
-comments, key order, quoting and layout (ruamel.yaml round trip).
+:func:`set_value` (from :mod:`tcocalc.inputs.cells`) changes one value of a file's text and keeps
+everything else byte for byte: comments, key order, quoting and layout (ruamel.yaml round trip).
 """
 
 from __future__ import annotations
@@ -28,29 +30,26 @@ import contextlib
 import datetime as dt
 import difflib
 import hashlib
-import io
-import json
 import os
 import re
 import stat
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tcocalc.inputs import history
+from tcocalc.inputs.cells import apply_price_edits as apply_price_edits
+from tcocalc.inputs.cells import price_fields as price_fields
+from tcocalc.inputs.cells import set_value as set_value
 from tcocalc.inputs.loader import (
     MAX_FILE_BYTES,
     PricingFileError,
     Problem,
-    parse_yaml,
-    plain,
 )
 from tcocalc.inputs.store import PricingFolders, load_layered, shown_name
 
@@ -58,8 +57,10 @@ READ_ONLY_ENV = "TCOCALC_READ_ONLY"
 BACKUP_DIR = ".backups"
 KEEP_BACKUPS = 20
 LOCK_TIMEOUT_S = 10.0
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}\.yaml$")
-"""A plain name: letters, digits, ``_`` and ``-``, then ``.yaml``; no dots, slashes, dot-files."""
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}\.yaml")
+"""A plain name: letters, digits, ``_`` and ``-``, then ``.yaml``; no dots, slashes, dot-files.
+Always matched whole (``fullmatch``: ``$`` would let ``a.yaml\n`` through)."""
+OFF_VALUES = frozenset({"0", "false", "no", "off", ""})
 NEW_FILE = "new-file"
 """The :func:`text_hash` of a file that does not exist (a save that creates it carries this)."""
 
@@ -102,13 +103,15 @@ class ConflictError(EditRefusedError):
 
 
 def is_read_only(environ: Mapping[str, str] | None = None) -> bool:
-    """``TCOCALC_READ_ONLY`` set to 1/true/yes/on.
+    """``TCOCALC_READ_ONLY`` set to anything but an explicit off value (fails closed).
 
     >>> is_read_only({}), is_read_only({READ_ONLY_ENV: "1"}), is_read_only({READ_ONLY_ENV: "0"})
     (False, True, False)
+    >>> [is_read_only({READ_ONLY_ENV: v}) for v in ("y", "2", "enabled", " Off ", "")]
+    [True, True, True, False, False]
     """
     env = os.environ if environ is None else environ
-    return env.get(READ_ONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return env.get(READ_ONLY_ENV, "").strip().lower() not in OFF_VALUES
 
 
 def _refuse_if_read_only() -> None:
@@ -143,7 +146,7 @@ def safe_path(folder: Path, name: str) -> Path:
     Traceback (most recent call last):
     UnsafeFileNameError: '../../etc/passwd' is not a plain file name
     """
-    if not isinstance(name, str) or not SAFE_NAME.match(name):
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
         raise UnsafeFileNameError(
             f"{name!r} is not a plain file name like 'my_prices.yaml' (letters, digits, _ and -, "
             "ending in .yaml, no folders)"
@@ -167,7 +170,7 @@ def list_files(folder: Path) -> list[str]:
     """The pricing file names of ``folder`` the editor may open (plain names only)."""
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.glob("*.yaml") if SAFE_NAME.match(p.name))
+    return sorted(p.name for p in folder.glob("*.yaml") if SAFE_NAME.fullmatch(p.name))
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,10 @@ class SaveResult:
     """The hash of the text now on disk: the next save carries it."""
     changed: bool
     backup: Path | None = None
+    commit: str | None = None
+    """The git commit of this save, when the folder is a git work tree."""
+    history_note: str = ""
+    """Why the save is not in the history although the folder is in git (empty otherwise)."""
 
 
 _THREAD_LOCKS: dict[Path, threading.Lock] = {}
@@ -322,21 +329,21 @@ def backups(folder: Path, name: str) -> list[Path]:
 def _backup(path: Path, raw: bytes) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = _backup_dir(path.parent) / f"{path.name.removesuffix('.yaml')}.{stamp}.yaml"
-    _atomic_write(target, raw)
+    _atomic_write(target, raw, mode=stat.S_IMODE(path.stat().st_mode))  # as private as the file
     for old in backups(path.parent, path.name)[KEEP_BACKUPS:]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, whole."""
+def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, whole.
+
+    The file keeps its mode (``mode`` when given, else the old file's, else the umask's)."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = stat.S_IMODE(path.stat().st_mode) if mode is None else mode
+    except FileNotFoundError:  # a new file: as open as its folder, never executable
+        mode = stat.S_IMODE(path.parent.stat().st_mode) & 0o666
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -357,13 +364,22 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
-def save(folders: PricingFolders, name: str, text: str, opened_hash: str) -> SaveResult:
+def save(
+    folders: PricingFolders,
+    name: str,
+    text: str,
+    opened_hash: str,
+    *,
+    author: str | None = None,
+    message: str | None = None,
+) -> SaveResult:
     """Validate ``text`` and write it as ``name`` in the editable folder, or refuse.
 
     ``opened_hash`` is :func:`text_hash` of the file as the editor opened it (:data:`NEW_FILE`
-    for a file it creates). Raises :class:`ReadOnlyError`, :class:`UnsafeFileNameError`,
-    :class:`PricingFileError` (invalid text: nothing written), :class:`ConflictError` or
-    :class:`EditRefusedError` (the disk refused the write).
+    for a file it creates). When the folder is a git work tree the save is committed (``author``,
+    ``message``; see :mod:`tcocalc.inputs.history`). Raises :class:`ReadOnlyError`,
+    :class:`UnsafeFileNameError`, :class:`PricingFileError` (invalid text: nothing written),
+    :class:`ConflictError` or :class:`EditRefusedError` (the disk refused the write).
     """
     _refuse_if_read_only()
     folder = folders.editable
@@ -386,9 +402,48 @@ def save(folders: PricingFolders, name: str, text: str, opened_hash: str) -> Sav
                 return SaveResult(path, text_hash(new), changed=False)
             backup = _backup(path, current) if current is not None else None
             _atomic_write(path, new)
+            commit, note = _commit(path, author, message or f"Update {name}")
     except OSError as exc:
         raise EditRefusedError(f"could not write {name}: {exc.strerror or exc}") from None
-    return SaveResult(path, text_hash(new), changed=True, backup=backup)
+    return SaveResult(path, text_hash(new), True, backup, commit, note)
+
+
+def _commit(path: Path, author: str | None, message: str) -> tuple[str | None, str]:
+    """Commit a save that is already on disk; a git failure leaves the save as it is."""
+    try:
+        return history.record(path, author, message), ""
+    except history.HistoryError as exc:
+        return None, f"saved, but not recorded in git: {exc}"
+
+
+# --- History (a folder in git) --------------------------------------------------------------------
+
+
+def file_history(folders: PricingFolders, name: str) -> list[history.Revision]:
+    """The commits of ``name`` in the editable folder, newest first (empty outside git)."""
+    safe_path(folders.editable, name)
+    return history.file_history(folders.editable, name)
+
+
+def version_text(folders: PricingFolders, name: str, commit: str) -> str:
+    """The text of ``name`` at ``commit`` (raises :class:`history.HistoryError`)."""
+    safe_path(folders.editable, name)
+    return history.revision_text(folders.editable, name, commit)
+
+
+def restore(
+    folders: PricingFolders, name: str, commit: str, opened_hash: str, *, author: str | None = None
+) -> SaveResult:
+    """Make ``name`` what it was at ``commit``, through :func:`save` (every rule applies, and the
+    restore is itself a commit)."""
+    _refuse_if_read_only()
+    try:
+        text = version_text(folders, name, commit)
+    except history.HistoryError as exc:
+        raise EditRefusedError(str(exc)) from None
+    return save(
+        folders, name, text, opened_hash, author=author, message=f"Restore {name} to {commit[:7]}"
+    )
 
 
 # --- Shipped defaults -----------------------------------------------------------------------------
@@ -434,162 +489,13 @@ def shipped_label(folders: PricingFolders) -> str:
     return f"the version of {folders.editable} committed in git"
 
 
-def revert_to_shipped(folders: PricingFolders, name: str, opened_hash: str) -> SaveResult:
+def revert_to_shipped(
+    folders: PricingFolders, name: str, opened_hash: str, *, author: str | None = None
+) -> SaveResult:
     """Replace ``name`` with its shipped version (see :func:`shipped_text`), through :func:`save`
     (read-only mode, locking, conflict check and backup all apply)."""
     _refuse_if_read_only()
     text = shipped_text(folders, name)
     if text is None:
         raise NoShippedVersionError(f"{name} has no shipped version to revert to")
-    return save(folders, name, text, opened_hash)
-
-
-# --- One value at a time (table edits) ------------------------------------------------------------
-
-
-PRICE_SECTIONS = ("models", "gpu_offers", "labeling_methods")
-
-
-def price_fields(text: str) -> list[dict[str, Any]]:
-    """The numbers of a pricing file's text, one row each, for a table editor.
-
-    Rows: ``section``, ``id``, ``field`` (dotted inside the entry, e.g.
-    ``fine_tuning.usd_per_1m_training_tokens``) and ``value``; in file order. Raises
-    :class:`~tcocalc.inputs.loader.InputFileError` when the text is not YAML.
-
-    >>> price_fields("models:\\n  m:\\n    usd_per_1m_input_tokens: 0.4\\n    open_weights: true\\n")
-    [{'section': 'models', 'id': 'm', 'field': 'usd_per_1m_input_tokens', 'value': 0.4}]
-    """
-    data = parse_yaml(text, "edit").data
-    rows: list[dict[str, Any]] = []
-
-    def walk(section: str, entry_id: str, node: Any, prefix: str) -> None:
-        for key, value in node.items():
-            if isinstance(value, CommentedMap):
-                walk(section, entry_id, value, f"{prefix}{key}.")
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                rows.append(
-                    {"section": section, "id": entry_id, "field": prefix + str(key), "value": value}
-                )
-
-    for section in PRICE_SECTIONS:
-        entries = data.get(section)
-        if not isinstance(entries, CommentedMap):
-            continue
-        for entry_id, entry in entries.items():
-            if isinstance(entry, CommentedMap):
-                walk(section, str(entry_id), entry, "")
-    return rows
-
-
-def apply_price_edits(text: str, rows: Sequence[Mapping[str, Any]]) -> str:
-    """``text`` with each row of :func:`price_fields` whose ``value`` differs set by
-    :func:`set_value` (one line per changed value; everything else kept)."""
-    current = {(r["section"], r["id"], r["field"]): r["value"] for r in price_fields(text)}
-    for row in rows:
-        key = (row["section"], row["id"], row["field"])
-        value = row["value"]
-        if key not in current or value is None or value == current[key]:
-            continue
-        if isinstance(value, float) and value.is_integer() and isinstance(current[key], int):
-            value = int(value)
-        text = set_value(text, (row["section"], row["id"], *str(row["field"]).split(".")), value)
-    return text
-
-
-def _rt_yaml(text: str) -> YAML:
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    y = YAML(typ="rt", pure=True)
-    y.preserve_quotes = True
-    y.width = 4096
-    y.allow_duplicate_keys = False
-    y.indent(mapping=indent or 2, sequence=indent or 2, offset=block_seq_indent or 0)
-    return y
-
-
-def set_value(text: str, path: Sequence[str | int], value: Any) -> str:
-    """``text`` with the value at ``path`` (e.g. ``("models", "gpt-4.1-mini",
-    "usd_per_1m_input_tokens")``) set to ``value``; every other line is kept as it was.
-
-    The key must exist and hold a scalar. Comments, key order and layout survive; if ruamel's
-    output would touch any other line, the new value is written into the original line instead.
-
-    >>> print(set_value("a: 1  # one\\nb: 2\\n", ("a",), 3), end="")
-    a: 3  # one
-    b: 2
-    """
-    doc = parse_yaml(text, "edit")  # the same safety checks as loading
-    node: Any = doc.data
-    for part in path[:-1]:
-        node = node[part]
-    last = path[-1]
-    if not isinstance(node, CommentedMap | CommentedSeq) or (
-        isinstance(node, CommentedMap) and last not in node
-    ):
-        raise KeyError(".".join(map(str, path)))
-    if isinstance(node[last], CommentedMap | CommentedSeq):
-        raise TypeError(f"{'.'.join(map(str, path))} is not a single value")
-    if isinstance(node, CommentedMap):
-        line, col = node.lc.value(last)
-    else:
-        line, col = node.lc.item(last)
-    flow = bool(node.fa.flow_style())
-    yaml = _rt_yaml(text)
-    data = yaml.load(text)
-    target = data
-    for part in path[:-1]:
-        target = target[part]
-    target[last] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    dumped = out.getvalue()
-    before, after = text.splitlines(keepends=True), dumped.splitlines(keepends=True)
-    if len(before) == len(after) and all(
-        a == b for i, (a, b) in enumerate(zip(before, after, strict=True)) if i != line
-    ):
-        return dumped
-    spliced = _splice(text, line, col, value, flow=flow)
-    if plain(parse_yaml(spliced, "edit").data) != plain(data):
-        raise ValueError(f"cannot change {'.'.join(map(str, path))} in place; edit the text")
-    return spliced
-
-
-def _scalar_text(value: Any, like: str = "") -> str:
-    """``value`` as a one-line YAML scalar, quoted as the old token ``like`` was when it is text.
-
-    >>> _scalar_text(0.5), _scalar_text("a b", like="'x'"), _scalar_text("1.5"), _scalar_text(True)
-    ('0.5', "'a b'", "'1.5'", 'true')
-    """
-    if isinstance(value, str) and like[:1] == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, str) and like[:1] == '"':
-        return json.dumps(value)
-    y = YAML(typ="safe", pure=True)
-    y.width = 4096
-    y.default_flow_style = False
-    out = io.StringIO()
-    y.dump({"v": value}, out)
-    text = out.getvalue().strip()
-    if "\n" in text or not text.startswith("v: "):
-        raise ValueError(f"{value!r} does not fit on one line")
-    return text.removeprefix("v: ")
-
-
-_BLOCK_VALUE = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?)((?:\s+#.*)?\s*)$""", re.S)
-_FLOW_VALUE = re.compile(
-    r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^,}\]\n]*?)(\s*(?:[,}\]].*)?)$""", re.S
-)
-
-
-def _splice(text: str, line: int, col: int, value: Any, *, flow: bool) -> str:
-    """Replace the plain or quoted scalar starting at ``(line, col)`` (0-based) with ``value``,
-    keeping what follows it on the line (spaces, a comment, the rest of a flow mapping)."""
-    lines = text.splitlines(keepends=True)
-    row = lines[line]
-    m = (_FLOW_VALUE if flow else _BLOCK_VALUE).match(row[col:])
-    if m is None:
-        raise ValueError(f"cannot find the value on line {line + 1}")
-    lines[line] = row[:col] + _scalar_text(value, like=m.group(1)) + m.group(2)
-    return "".join(lines)
+    return save(folders, name, text, opened_hash, author=author, message=f"Revert {name}")

@@ -20,7 +20,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tcocalc.inputs.editor import _rt_yaml
+from tcocalc.inputs.cells import _rt_yaml
 from tcocalc.inputs.loader import PricingFileError, Problem, parse_pricing
 from tcocalc.pricing.prices import OPTIONAL_RATES
 

@@ -2,10 +2,11 @@
 
 Errors come back all at once as :class:`InputFileError` (``PricingFileError``,
 ``ScenarioFileError``), whose ``str`` is one ``file:line:col: field.path: message`` line per problem.
-The reader refuses what a hand-edited price list never needs and an attacker might send: files over
-:data:`MAX_FILE_BYTES`, bytes that are not UTF-8 text, anchors and aliases (the "billion laughs"),
-duplicate keys and tags of any kind (``!!python/object``). It never constructs Python objects
-from tags; it never uses ``eval`` or ``pickle``.
+The reader refuses what a hand-edited price list never needs and an attacker might send: files past
+the size, nesting and value caps of :mod:`tcocalc.inputs.limits` (checked while scanning, so a
+refusal costs a fraction of a second), bytes that are not UTF-8 text, anchors and aliases (the
+"billion laughs"), duplicate keys and tags of any kind (``!!python/object``). It never constructs
+Python objects from tags; it never uses ``eval`` or ``pickle``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from tcocalc.inputs.limits import PRICING_LIMITS, SCENARIO_LIMITS, LimitError, Limits, bounded_yaml
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog, PricingFile, UnknownIdError
 from tcocalc.pricing.snapshot import snapshot_model
@@ -33,8 +34,8 @@ PRICING_DIR = PROJECT_ROOT / "pricing"
 SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIOS_DIR / "customer_support.yaml"
 M = TypeVar("M", bound=BaseModel)
-MAX_FILE_BYTES = 1_000_000
-"""A pricing or scenario file is a few kB; anything past 1 MB is refused unread."""
+MAX_FILE_BYTES = PRICING_LIMITS.max_bytes
+"""The larger of the two caps (pricing files); scenarios have :data:`SCENARIO_LIMITS`."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,6 @@ class PricingFileError(InputFileError):
 
 class ScenarioFileError(InputFileError):
     pass
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt", pure=True)
-    y.allow_duplicate_keys = False
-    return y
 
 
 @dataclass(frozen=True)
@@ -108,15 +103,15 @@ class Document:
         return line, col, shown
 
 
-def _check_text(raw: bytes, name: str) -> str:
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputFileError(
-            [
-                Problem(
-                    name, 1, 1, "", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"
-                )
-            ]
-        )
+def _too_big(name: str, size: int, limit: int) -> InputFileError:
+    return InputFileError(
+        [Problem(name, 1, 1, "", f"file is {size:,} bytes; the limit is {limit:,}")]
+    )
+
+
+def _check_text(raw: bytes, name: str, limits: Limits) -> str:
+    if len(raw) > limits.max_bytes:
+        raise _too_big(name, len(raw), limits.max_bytes)
     if b"\x00" in raw:
         raise InputFileError([Problem(name, 1, 1, "", "binary data (NUL bytes), not YAML text")])
     try:
@@ -136,9 +131,9 @@ def _line_col(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _bad_value(text: str) -> tuple[int, int, str] | None:
+def _bad_value(text: str, limits: Limits) -> tuple[int, int, str] | None:
     """Position and message of the first scalar that fails to construct, or of a merge key."""
-    yaml = _yaml()
+    yaml = bounded_yaml(limits)
     try:
         stack = [yaml.compose(io.StringIO(text))]
     except Exception:
@@ -174,28 +169,21 @@ def _has_merge(data: Any) -> bool:
     return False
 
 
-def parse_yaml(raw: bytes | str, name: str) -> Document:
-    """Parse one YAML document safely; raise :class:`InputFileError` with the position."""
-    text = _check_text(raw.encode("utf-8") if isinstance(raw, str) else raw, name)
-    yaml = _yaml()
-    last_mark = None
+def parse_yaml(raw: bytes | str, name: str, limits: Limits = PRICING_LIMITS) -> Document:
+    """Parse one YAML document safely within ``limits`` (see :mod:`tcocalc.inputs.limits`);
+    raise :class:`InputFileError` with the position.
+
+    >>> parse_yaml("a: " + "[" * 40 + "]" * 40, "deep.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    tcocalc.inputs.loader.InputFileError: deep.yaml:1:19: nested more than 16 levels deep; ...
+    """
+    text = _check_text(raw.encode("utf-8") if isinstance(raw, str) else raw, name, limits)
+    yaml = bounded_yaml(limits)
     try:
-        for event in yaml.parse(io.StringIO(text)):
-            last_mark = event.end_mark
-            if isinstance(event, AliasEvent):
-                mark = event.start_mark
-                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                raise InputFileError(
-                    [Problem(name, line, col, "", "anchors and aliases (*name) are not allowed")]
-                )
-            tag = getattr(event, "tag", None)
-            if tag is not None and getattr(event, "implicit", (True,)) in (False, (False, False)):
-                mark = event.start_mark
-                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                raise InputFileError(
-                    [Problem(name, line, col, "", f"YAML tags ({tag}) are not allowed")]
-                )
-        data = _yaml().load(text)
+        data = yaml.load(text)
+    except LimitError as exc:
+        line, col = _line_col(exc.problem_mark)
+        raise InputFileError([Problem(name, line, col, "", str(exc.problem))]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -205,15 +193,14 @@ def parse_yaml(raw: bytes | str, name: str) -> Document:
         raise InputFileError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise InputFileError([Problem(name, 1, 1, "", "invalid YAML: nested too deeply")]) from None
-    except InputFileError:
-        raise
     except _CONSTRUCT_ERRORS as exc:
         # A scalar the scanner or constructor cannot turn into a value (2026-13-45, an integer of
-        # 5,000 digits, a \U escape past U+10FFFF); find which one, else blame the last good event.
-        line, col, what = _bad_value(text) or (*_line_col(last_mark), f"invalid YAML: {exc}")
+        # 5,000 digits, a \U escape past U+10FFFF); find which one, else blame the last good node.
+        last = _line_col(getattr(yaml, "tcocalc_last_mark", None))
+        line, col, what = _bad_value(text, limits) or (*last, f"invalid YAML: {exc}")
         raise InputFileError([Problem(name, line, col, "", what)]) from None
     if _has_merge(data):
-        line, col, what = _bad_value(text) or (1, 1, "merge keys (<<) are not allowed")
+        line, col, what = _bad_value(text, limits) or (1, 1, "merge keys (<<) are not allowed")
         raise InputFileError([Problem(name, line, col, "", what)])
     if data is None:
         raise InputFileError([Problem(name, 1, 1, "", "the file is empty")])
@@ -295,7 +282,7 @@ def validation_problems(
         ctx = err.get("ctx") or {}
         loc = ctx.get("loc", (*err["loc"], *ctx.get("at", ())))
         line, col, shown = doc.position(loc)
-        message = err["msg"]
+        message = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `tcocalc schema`)"
         elif err["type"] in RANGE_ERRORS and model is not None:
@@ -330,18 +317,30 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_bytes(path: Path, name: str) -> bytes:
+def outside_its_folder(path: Path) -> bool:
+    """Whether ``path`` is a link to something outside the folder it is listed in."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(path.parent.resolve(strict=True))
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        return path.is_symlink()
+
+
+def read_bytes(
+    path: Path, name: str, max_bytes: int = MAX_FILE_BYTES, *, confined: bool = False
+) -> bytes:
+    """The file's bytes, refused unread past ``max_bytes`` (a file growing while read is cut
+    one byte past the cap, so the text check refuses it too). ``confined``: a file of a folder
+    the server reads by itself (pricing, scenarios), where a link out of the folder is refused."""
+    if confined and outside_its_folder(path):
+        raise InputFileError(
+            [Problem(name, 1, 1, "", "a link to a file outside its folder; refused")]
+        )
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(
-                [
-                    Problem(
-                        name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
-                    )
-                ]
-            )
-        return path.read_bytes()
+        if size > max_bytes:
+            raise _too_big(name, size, max_bytes)
+        with path.open("rb") as f:
+            return f.read(max_bytes + 1)
     except OSError as exc:
         raise InputFileError([Problem(name, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
 
@@ -384,7 +383,7 @@ def load_catalog(*folders: Path, use_snapshot: bool = True) -> Catalog:
         for path in pricing_files(folder):
             name = display_name(path)
             try:
-                raw = read_bytes(path, name)
+                raw = read_bytes(path, name, confined=True)
                 docs[name] = parse_yaml(raw, name)
                 files[name] = _validate(PricingFile, docs[name], PricingFileError)
             except InputFileError as exc:
@@ -446,7 +445,7 @@ def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | Non
 def parse_scenario(raw: bytes | str, name: str, catalog: Catalog | None = None) -> Scenario:
     """Validate a scenario's text (and its catalog references when a catalog is given)."""
     try:
-        doc = parse_yaml(raw, name)
+        doc = parse_yaml(raw, name, SCENARIO_LIMITS)
     except InputFileError as exc:
         raise ScenarioFileError(exc.problems) from None
     scenario = _validate(Scenario, doc, ScenarioFileError)
@@ -460,7 +459,7 @@ def parse_scenario(raw: bytes | str, name: str, catalog: Catalog | None = None) 
 def load_scenario(path: Path, catalog: Catalog | None = None) -> Scenario:
     name = display_name(path)
     try:
-        raw = read_bytes(path, name)
+        raw = read_bytes(path, name, SCENARIO_LIMITS.max_bytes)
     except InputFileError as exc:
         raise ScenarioFileError(exc.problems) from None
     return parse_scenario(raw, name, catalog)

@@ -36,373 +36,69 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from tcocalc.model.scenario import (
-    Accounting,
-    CategoryChanges,
-    CategoryEvent,
-    DedicatedServing,
-    FineTuning,
-    Hybrid,
-    People,
-    Prompting,
-    ProviderTraining,
-    Scenario,
-    SelfHostedTraining,
-    ServerlessLoraServing,
-    Workload,
+from tcocalc.inputs.link_keys import (
+    CALL_STEPS,
+    FIELDS,
+    PLACEHOLDERS,
+    SERVING_KEY,
+    TRAINING_KEY,
+    Events,
+    Kind,
+    QueryField,
+    QueryValueError,
+    Ref,
+    ScenarioValuesError,
+    Value,
+    ValueProblem,
+    _coerce,
+    active,
+    build,
+    catalog_ids,
+    flatten,
+    keys_at,
 )
+from tcocalc.model.scenario import CategoryEvent
 
 if TYPE_CHECKING:
+    from tcocalc.model.scenario import Scenario
     from tcocalc.pricing.catalog import Catalog
 
-Kind = Literal["number", "integer", "boolean", "text", "date", "choice", "ref", "events", "share"]
-Ref = Literal["model", "ft_model", "lora_model", "gpu", "labeling"]
-Events = tuple[tuple[int, int], ...]
-"""Category events as ``((month, new_categories), ...)``, in the scenario's order."""
-Value = float | int | bool | str | dt.date | Events | None
-
-
-@dataclass(frozen=True)
-class QueryField:
-    """One scenario field under its short key."""
-
-    key: str
-    path: tuple[str, ...]
-    """Where the field lives in ``Scenario.model_dump()`` (kind tags not included)."""
-    owner: type[BaseModel]
-    kind: Kind
-    ref: Ref | None = None
-    """For ``ref`` fields: which catalog section the id must exist in."""
-    when: tuple[str, str] | None = None
-    """``(kind key, kind value)``: the field exists only for that training or serving kind."""
-
-    @property
-    def name(self) -> str:
-        return self.path[-1]
-
-    @property
-    def description(self) -> str:
-        """The pydantic ``Field`` description (it states the unit)."""
-        return self.owner.model_fields[self.name].description or ""
-
-    @property
-    def bounds(self) -> tuple[float | None, float | None]:
-        """``(lowest, highest)`` allowed value of a numeric field (inclusive; None: unbounded).
-
-        ``gt=0`` is reported as a lowest value of 0 (the widget's floor); :func:`parse_value`
-        still refuses 0 itself.
-        """
-        low = high = None
-        for rule in self.owner.model_fields[self.name].metadata:
-            for attr in ("ge", "gt"):
-                if getattr(rule, attr, None) is not None:
-                    low = float(getattr(rule, attr))
-            for attr in ("le", "lt"):
-                if getattr(rule, attr, None) is not None:
-                    high = float(getattr(rule, attr))
-        return low, high
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        """The allowed values of a ``choice`` field (a ``Literal``)."""
-        if self.name == "kind":
-            return _KIND_CHOICES[self.path[-2]]
-        return tuple(get_args(self.owner.model_fields[self.name].annotation))
-
-
-_KIND_CHOICES = {
-    "training": ("provider_api", "self_hosted"),
-    "serving": ("provider_hosted", "serverless_lora", "dedicated"),
-}
-TRAINING_KEY = "ft.training"
-SERVING_KEY = "ft.serving"
-_FT = ("fine_tuning",)
-_TR = ("fine_tuning", "training")
-_SV = ("fine_tuning", "serving")
-_SELF = (TRAINING_KEY, "self_hosted")
-_API = (TRAINING_KEY, "provider_api")
-_LORA = (SERVING_KEY, "serverless_lora")
-_DED = (SERVING_KEY, "dedicated")
-
-
-def _f(
-    key: str,
-    path: tuple[str, ...],
-    owner: type[BaseModel],
-    kind: Kind = "number",
-    ref: Ref | None = None,
-    when: tuple[str, str] | None = None,
-) -> QueryField:
-    return QueryField(key, path, owner, kind, ref, when)
-
-
-FIELDS: dict[str, QueryField] = {
-    f.key: f
-    for f in (
-        _f("name", ("name",), Scenario, "text"),
-        _f("description", ("description",), Scenario, "text"),
-        _f("start", ("start_date",), Scenario, "date"),
-        _f("horizon", ("horizon_months",), Scenario, "integer"),
-        # Workload
-        _f("calls", ("workload", "monthly_calls"), Workload),
-        _f("growth", ("workload", "monthly_growth_pct"), Workload),
-        _f("categories", ("workload", "categories"), Workload, "integer"),
-        _f("peak", ("workload", "peak_to_average_ratio"), Workload),
-        # Prompting
-        _f("p.model", ("prompting", "model"), Prompting, "ref", "model"),
-        _f("p.in_tokens", ("prompting", "input_tokens_per_call"), Prompting),
-        _f("p.out_tokens", ("prompting", "output_tokens_per_call"), Prompting),
-        _f("p.build_hours", ("prompting", "build_hours"), Prompting),
-        _f("p.examples", ("prompting", "labeled_examples"), Prompting, "integer"),
-        _f("p.labeling", ("prompting", "labeling"), Prompting, "ref", "labeling"),
-        _f("p.maint_hours", ("prompting", "maintenance_hours_per_month"), Prompting),
-        _f("p.change_hours", ("prompting", "hours_per_category_change"), Prompting),
-        _f("p.examples_per_cat", ("prompting", "examples_per_new_category"), Prompting, "integer"),
-        _f("p.migration_hours", ("prompting", "hours_per_model_migration"), Prompting),
-        _f("p.accuracy", ("prompting", "accuracy"), Prompting),
-        # Fine-tuning: training
-        _f(TRAINING_KEY, (*_TR, "kind"), ProviderTraining, "choice"),
-        _f("ft.model", (*_TR, "model"), ProviderTraining, "ref", "ft_model", _API),
-        _f("ft.gpu", (*_TR, "gpu"), SelfHostedTraining, "ref", "gpu", _SELF),
-        _f("ft.gpus", (*_TR, "gpu_count"), SelfHostedTraining, "integer", when=_SELF),
-        _f("ft.tokens_per_s", (*_TR, "tokens_per_second_per_gpu"), SelfHostedTraining, when=_SELF),
-        _f("ft.method", (*_TR, "method"), SelfHostedTraining, "choice", when=_SELF),
-        _f("ft.epochs", (*_TR, "epochs"), ProviderTraining),
-        _f("ft.experiments", (*_TR, "experiment_multiplier"), ProviderTraining),
-        # Fine-tuning: serving
-        _f(SERVING_KEY, (*_SV, "kind"), ServerlessLoraServing, "choice"),
-        _f("ft.serve_model", (*_SV, "model"), ServerlessLoraServing, "ref", "lora_model", _LORA),
-        _f("ft.serve_gpu", (*_SV, "gpu"), DedicatedServing, "ref", "gpu", _DED),
-        _f(
-            "ft.gpus_per_replica",
-            (*_SV, "gpus_per_replica"),
-            DedicatedServing,
-            "integer",
-            when=_DED,
-        ),
-        _f("ft.calls_per_s", (*_SV, "calls_per_second_per_replica"), DedicatedServing, when=_DED),
-        _f("ft.min_replicas", (*_SV, "min_replicas"), DedicatedServing, "integer", when=_DED),
-        # Fine-tuning: data, calls, people
-        _f("ft.examples", (*_FT, "training_examples"), FineTuning, "integer"),
-        _f("ft.tokens_per_example", (*_FT, "tokens_per_example"), FineTuning),
-        _f("ft.labeling", (*_FT, "labeling"), FineTuning, "ref", "labeling"),
-        _f("ft.examples_per_cat", (*_FT, "examples_per_new_category"), FineTuning, "integer"),
-        _f("ft.in_tokens", (*_FT, "input_tokens_per_call"), FineTuning),
-        _f("ft.out_tokens", (*_FT, "output_tokens_per_call"), FineTuning),
-        _f("ft.build_hours", (*_FT, "build_hours"), FineTuning),
-        _f("ft.lead_weeks", (*_FT, "lead_time_weeks"), FineTuning),
-        _f("ft.maint_hours", (*_FT, "maintenance_hours_per_month"), FineTuning),
-        _f("ft.change_hours", (*_FT, "hours_per_category_change"), FineTuning),
-        _f("ft.retrain_months", (*_FT, "retrain_every_months"), FineTuning, "integer"),
-        _f("ft.retrain_hours", (*_FT, "hours_per_retrain"), FineTuning),
-        _f("ft.accuracy", (*_FT, "accuracy"), FineTuning),
-        # Hybrid
-        _f("hy.retrain_months", ("hybrid", "retrain_every_months"), Hybrid, "integer"),
-        _f("hy.share", ("hybrid", "traffic_share_per_new_category"), Hybrid, "share"),
-        # Category changes
-        _f("cc.every", ("category_changes", "every_months"), CategoryChanges, "integer"),
-        _f(
-            "cc.per_change",
-            ("category_changes", "new_categories_per_change"),
-            CategoryChanges,
-            "integer",
-        ),
-        _f("cc.events", ("category_changes", "events"), CategoryChanges, "events"),
-        # People and accounting
-        _f("people.usd_per_hour", ("people", "engineer_usd_per_hour"), People),
-        _f("people.usd_per_error", ("people", "usd_per_wrong_answer"), People),
-        _f("eng", ("accounting", "include_engineering"), Accounting, "boolean"),
-        _f("errors", ("accounting", "include_error_cost"), Accounting, "boolean"),
-    )
-}
-"""Every scenario field by its short key, in the order the page shows them."""
-
-CALL_STEPS: tuple[float, ...] = (
-    *(m * 10.0**e for e in range(3, 8) for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)),
-    1e8,
-)
-"""Stops of the page's call-volume slider: 1k to 100M calls/month, nine per decade (1-1.5-2-...).
-
->>> len(CALL_STEPS), CALL_STEPS[:4], CALL_STEPS[-1]
-(46, (1000.0, 1500.0, 2000.0, 2500.0), 100000000.0)
-"""
-
-PLACEHOLDERS: dict[str, float] = {
-    # Shown only when the user switches to own GPUs; the page labels them as values to check.
-    "ft.tokens_per_s": 2_500.0,  # LoRA on an 8B model, one H100: a few thousand tokens/s
-    "ft.calls_per_s": 10.0,  # short classification calls on one small-model replica
-}
-"""Starting values for required fields of a kind the scenario does not use."""
-
-
-class QueryValueError(ValueError):
-    """One value that cannot be used; the message says why, in words a person can act on."""
-
-
-@dataclass(frozen=True)
-class ValueProblem:
-    """Scenario-level validation failure pinned to the keys that take part in it."""
-
-    keys: tuple[str, ...]
-    message: str
-
-    def __str__(self) -> str:
-        return f"{', '.join(self.keys) or 'scenario'}: {self.message}"
-
-
-class ScenarioValuesError(ValueError):
-    """The flat values do not form a valid scenario; ``problems`` names the keys involved."""
-
-    def __init__(self, problems: Sequence[ValueProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(map(str, self.problems)))
-
-
-# --- Scenario <-> flat values -----------------------------------------------------------------
-
-
-def active(f: QueryField, values: Mapping[str, Any]) -> bool:
-    """Whether ``f`` belongs to the training/serving kinds selected in ``values``."""
-    return f.when is None or values.get(f.when[0]) == f.when[1]
-
-
-def _dig(data: Mapping[str, Any], path: Sequence[str]) -> Any:
-    node: Any = data
-    for part in path:
-        if not isinstance(node, Mapping) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
-_MISSING = object()
-
-
-def flatten(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, Value]:
-    """Every key of :data:`FIELDS` with its value in ``scenario`` (placeholders for unused kinds).
-
-    ``catalog`` picks sensible ids for the GPU and model pickers of kinds the scenario does not
-    use; without it they are empty strings.
-    """
-    data = scenario.model_dump(mode="python")
-    out: dict[str, Value] = {}
-    for key, f in FIELDS.items():
-        raw = _dig(data, f.path)
-        if raw is _MISSING:
-            out[key] = _default(f, scenario, catalog)
-        elif f.kind == "events":
-            out[key] = tuple((int(e["month"]), int(e["new_categories"])) for e in raw)
-        else:
-            out[key] = _coerce(f, raw)
-    return out
-
-
-def _coerce(f: QueryField, raw: Any) -> Value:
-    if f.kind == "number":
-        return float(raw)
-    if f.kind == "integer":
-        return int(raw)
-    if f.kind == "share":
-        return None if raw is None else float(raw)
-    return cast(Value, raw)
-
-
-def _default(f: QueryField, scenario: Scenario, catalog: Catalog | None) -> Value:
-    info = f.owner.model_fields[f.name]
-    if not info.is_required():
-        return _coerce(f, info.get_default(call_default_factory=True))
-    if f.key in PLACEHOLDERS:
-        return PLACEHOLDERS[f.key]
-    if catalog is None or f.ref is None:
-        return ""
-    candidates = catalog_ids(catalog, f.ref)
-    return candidates[0] if candidates else ""
-
-
-def catalog_ids(catalog: Catalog, ref: Ref) -> list[str]:
-    """Ids of the catalog's YAML entries that fit a reference, best candidates first."""
-    if ref == "gpu":
-        return sorted(catalog.gpu_offers)
-    if ref == "labeling":
-        return sorted(catalog.labeling_methods)
-    models = sorted(catalog.models.items())
-    if ref == "ft_model":
-        return [k for k, m in models if m.fine_tuning is not None]
-    if ref == "lora_model":
-        return [k for k, m in models if m.serverless_lora] + [
-            k for k, m in models if m.open_weights and not m.serverless_lora
-        ]
-    return [k for k, _ in models]
-
-
-def build(values: Mapping[str, Value], catalog: Catalog | None = None) -> Scenario:
-    """The scenario the flat ``values`` describe (every key of :data:`FIELDS` must be present).
-
-    With ``catalog``, ids are checked too (and a provider-trained model must offer fine-tuning).
-    Raises :class:`ScenarioValuesError` naming the keys of each problem.
-    """
-    data: dict[str, Any] = {}
-    for key, f in FIELDS.items():
-        if not active(f, values):
-            continue
-        value: Any = values[key]
-        if f.kind == "events":
-            value = [{"month": m, "new_categories": n} for m, n in value]
-        node = data
-        for part in f.path[:-1]:
-            node = node.setdefault(part, {})
-        node[f.path[-1]] = value
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioValuesError(
-            [
-                ValueProblem(keys_at(err["loc"]), str(err["msg"]).removeprefix("Value error, "))
-                for err in exc.errors(include_url=False)
-            ]
-        ) from None
-    if catalog is not None:
-        from tcocalc.inputs.loader import reference_problems
-
-        problems = reference_problems(scenario, catalog, None)
-        if problems:
-            raise ScenarioValuesError(
-                [ValueProblem(keys_at(tuple(p.path.split("."))), p.message) for p in problems]
-            )
-    return scenario
-
-
-_TAGS = frozenset(_KIND_CHOICES["training"] + _KIND_CHOICES["serving"])
-
-
-def keys_at(loc: Sequence[int | str]) -> tuple[str, ...]:
-    """The keys whose fields lie at or under a pydantic error location.
-
-    >>> keys_at(("workload", "monthly_calls"))
-    ('calls',)
-    >>> keys_at(("category_changes",))
-    ('cc.every', 'cc.per_change', 'cc.events')
-    >>> keys_at(("fine_tuning", "training", "self_hosted", "gpu"))
-    ('ft.gpu',)
-    """
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            break  # an event's index: the whole events list is one key
-        if part in _TAGS:
-            continue
-        parts.append(part)
-    if not parts:  # a scenario-wide rule: only the events-vs-horizon rule exists
-        return ("horizon", "cc.events")
-    n = len(parts)
-    return tuple(k for k, f in FIELDS.items() if f.path[:n] == tuple(parts))
-
+__all__ = [
+    "CALL_STEPS",
+    "FIELDS",
+    "PLACEHOLDERS",
+    "SERVING_KEY",
+    "TRAINING_KEY",
+    "Decoded",
+    "Events",
+    "Kind",
+    "QueryField",
+    "QueryValueError",
+    "Ref",
+    "ScenarioValuesError",
+    "Value",
+    "ValueProblem",
+    "active",
+    "build",
+    "catalog_ids",
+    "decode",
+    "encode",
+    "flatten",
+    "format_events",
+    "format_number",
+    "format_value",
+    "keys_at",
+    "parse_bool",
+    "parse_events",
+    "parse_number",
+    "parse_value",
+]
 
 # --- Text <-> values -------------------------------------------------------------------------
 
@@ -429,13 +125,13 @@ def parse_number(text: str) -> float:
     if s and s[-1] in _SUFFIX:
         scale, s = _SUFFIX[s[-1]], s[:-1]
     if not _NUMBER.match(s):
-        raise QueryValueError(f"{text!r} is not a number")
+        raise QueryValueError(f"{_short(text)!r} is not a number")
     try:
         value = float(Decimal(s).scaleb(scale))
-    except (InvalidOperation, OverflowError):
-        raise QueryValueError(f"{text!r} is not a number") from None
+    except (DecimalException, OverflowError):  # 1e9999999999: past Decimal's exponent range
+        raise QueryValueError(f"{_short(text)!r} is not a finite number") from None
     if not math.isfinite(value):
-        raise QueryValueError(f"{text!r} is not a finite number")
+        raise QueryValueError(f"{_short(text)!r} is not a finite number")
     return value
 
 
@@ -447,7 +143,7 @@ def parse_bool(text: str) -> bool:
     """
     low = text.strip().lower()
     if low not in _TRUE | _FALSE:
-        raise QueryValueError(f"{text!r} is not 1 or 0")
+        raise QueryValueError(f"{_short(text)!r} is not 1 or 0")
     return low in _TRUE
 
 
@@ -466,7 +162,9 @@ def parse_events(text: str) -> Events:
     for item in s.replace(";", ",").split(","):
         month, sep, count = item.partition(":")
         if not sep:
-            raise QueryValueError(f"{item.strip()!r} is not month:new_categories (e.g. 2:3)")
+            raise QueryValueError(
+                f"{_short(item.strip())!r} is not month:new_categories (e.g. 2:3)"
+            )
         try:
             event = (int(parse_number(month)), int(parse_number(count)))
             if event != (parse_number(month), parse_number(count)):
@@ -474,10 +172,10 @@ def parse_events(text: str) -> Events:
             CategoryEvent(month=event[0], new_categories=event[1])
         except QueryValueError:
             raise QueryValueError(
-                f"{item.strip()!r} is not month:new_categories in whole numbers"
+                f"{_short(item.strip())!r} is not month:new_categories in whole numbers"
             ) from None
         except ValidationError as exc:
-            raise QueryValueError(f"{item.strip()!r}: {_first_message(exc)}") from None
+            raise QueryValueError(f"{_short(item.strip())!r}: {_first_message(exc)}") from None
         out.append(event)
     return tuple(out)
 
@@ -551,7 +249,7 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
         raw = parse_number(text)
         if f.kind == "integer":
             if raw != int(raw):
-                raise QueryValueError(f"{text!r} is not a whole number")
+                raise QueryValueError(f"{_short(text)!r} is not a whole number")
             raw = int(raw)
     elif f.kind == "share":
         raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
@@ -561,12 +259,12 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
         try:
             raw = dt.date.fromisoformat(text.strip())
         except ValueError:
-            raise QueryValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+            raise QueryValueError(f"{_short(text)!r} is not a date (YYYY-MM-DD)") from None
     elif f.kind == "events":
         return parse_events(text)
     elif f.kind == "choice":
         if text not in f.choices:
-            raise QueryValueError(f"{text!r} is not one of {', '.join(f.choices)}")
+            raise QueryValueError(f"{_short(text)!r} is not one of {', '.join(f.choices)}")
         return text
     else:
         raw = text
@@ -596,6 +294,12 @@ def _check_ref(ref: Ref, value: str, catalog: Catalog) -> None:
 
 
 # --- Scenario <-> query string ----------------------------------------------------------------
+
+
+MAX_PARAMS = 2 * len(FIELDS)
+"""Parameters a link may carry (each input once, with room for the page's own)."""
+MAX_VALUE_CHARS = 4_000
+"""The longest value a field takes (the scenario's notes)."""
 
 
 def encode(scenario: Scenario, base: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
@@ -635,17 +339,30 @@ def decode(
     Each parameter is checked alone (:func:`parse_value`), then together: a combination that breaks
     a scenario rule drops the parameters involved (back to ``base``'s values) with a warning.
     Keys in ``reserved`` belong to the page (e.g. the scenario picker) and are skipped silently.
+    At most :data:`MAX_PARAMS` parameters of at most :data:`MAX_VALUE_CHARS` characters are read,
+    so a hostile link costs no more than a long honest one.
     """
     base_values = flatten(base, catalog)
     values = dict(base_values)
     applied: dict[str, str] = {}
     warnings: list[str] = []
-    for key, given in params.items():
-        if key in reserved:
-            continue
+    items = [(k, v) for k, v in params.items() if k not in reserved]
+    if len(items) > MAX_PARAMS:
+        warnings.append(
+            f"{len(items) - MAX_PARAMS:,} more parameters ignored: a link holds at most "
+            f"{MAX_PARAMS} (one per input)"
+        )
+        items = items[:MAX_PARAMS]
+    for key, given in items:
         text = given if isinstance(given, str) else (list(given)[-1] if given else "")
         if key not in FIELDS:
-            warnings.append(f"{key}={_short(text)} ignored: unknown parameter")
+            warnings.append(f"{_short(key)}={_short(text)} ignored: unknown parameter")
+            continue
+        if len(text) > MAX_VALUE_CHARS:
+            warnings.append(
+                f"{key}={_short(text)} ignored: {len(text):,} characters; at most "
+                f"{MAX_VALUE_CHARS:,}"
+            )
             continue
         try:
             values[key] = parse_value(key, text, catalog)

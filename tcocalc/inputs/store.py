@@ -22,19 +22,18 @@ Live reload and the last good catalog
     and reports the problems next to it.
 
 Flags
-    :func:`pricing_table` lists every entry with its price, source and ``as_of``, flagged *stale*
-    when older than :func:`stale_after_days` (``TCOCALC_STALE_DAYS``, default 90) and *ended* past
-    its end-of-availability date.
+    :func:`pricing_table` (from :mod:`tcocalc.inputs.price_table`) lists every entry with its
+    price, source and ``as_of``, flagged *stale* when older than :func:`stale_after_days`
+    (``TCOCALC_STALE_DAYS``, default 90) and *ended* past its end-of-availability date.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import os
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,38 +43,36 @@ from pydantic import ValidationError
 from tcocalc.inputs.loader import (
     MAX_FILE_BYTES,
     PRICING_DIR,
-    REFERENCE_FIELDS,
     Document,
     InputFileError,
     PricingFileError,
     Problem,
+    outside_its_folder,
     parse_yaml,
     plain,
     pricing_files,
     read_bytes,
     validation_problems,
 )
+from tcocalc.inputs.price_table import DEFAULT_STALE_DAYS, SECTIONS
+from tcocalc.inputs.price_table import KIND_LABELS as KIND_LABELS
+from tcocalc.inputs.price_table import TABLE_COLUMNS as TABLE_COLUMNS
+from tcocalc.inputs.price_table import horizon_end as horizon_end
+from tcocalc.inputs.price_table import pricing_table as pricing_table
+from tcocalc.inputs.price_table import scenario_ids as scenario_ids
 from tcocalc.pricing.catalog import (
     Catalog,
-    GpuOffer,
-    LabelingMethod,
-    LlmModel,
     PricingFile,
     UnknownIdError,
 )
 from tcocalc.pricing.snapshot import snapshot_model
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from tcocalc.model.scenario import Scenario
+    pass
 
 PRICING_DIR_ENV = "TCOCALC_PRICING_DIR"
 LAYERED_ENV = "TCOCALC_PRICING_LAYERED"
 STALE_DAYS_ENV = "TCOCALC_STALE_DAYS"
-DEFAULT_STALE_DAYS = 90
-SECTIONS = ("models", "gpu_offers", "labeling_methods")
-KIND_LABELS = {"models": "model", "gpu_offers": "GPU", "labeling_methods": "labeling"}
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -180,7 +177,9 @@ def fingerprint(folders: PricingFolders) -> str:
         h.update(f"file\0{path}\0".encode())
         try:
             st = path.stat()
-            if st.st_size > MAX_FILE_BYTES:
+            if outside_its_folder(path):  # refused by the loader: never read it
+                h.update(f"outside\0{os.readlink(path)}".encode())
+            elif st.st_size > MAX_FILE_BYTES:
                 h.update(f"big\0{st.st_size}\0{st.st_mtime_ns}".encode())
             else:
                 h.update(path.read_bytes())
@@ -251,7 +250,7 @@ def load_layered(
     for path in paths:
         name = shown_name(path)
         try:
-            raw = texts[path] if path in texts else read_bytes(path, name)
+            raw = texts[path] if path in texts else read_bytes(path, name, confined=True)
             doc = parse_yaml(raw, name)
         except InputFileError as exc:
             problems.extend(exc.problems)
@@ -370,6 +369,7 @@ class PricingStore:
                 return state
             try:
                 layered = load_layered(self.folders)
+                _refuse_vanished(state, layered)
             except PricingFileError as exc:
                 state = CatalogState(
                     folders=self.folders,
@@ -391,199 +391,24 @@ class PricingStore:
             return state
 
 
-# --- The pricing table -----------------------------------------------------------------------
-
-
-def horizon_end(start: dt.date, horizon_months: int) -> dt.date:
-    """The last day of month ``horizon_months`` when month 1 starts on ``start``, by the engine's
-    month convention (:func:`tcocalc.model.params.month_of_date`).
-
-    >>> horizon_end(dt.date(2027, 1, 1), 24), horizon_end(dt.date(2027, 1, 15), 1)
-    (datetime.date(2028, 12, 31), datetime.date(2027, 2, 14))
-    """
-    from tcocalc.model.params import month_of_date
-
-    years, month0 = divmod(start.month - 1 + horizon_months, 12)
-    year, month = start.year + years, month0 + 1
-    day = dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-    while month_of_date(start, day) > horizon_months:  # start days past the 28th
-        day -= dt.timedelta(days=1)
-    while month_of_date(start, day + dt.timedelta(days=1)) <= horizon_months:
-        day += dt.timedelta(days=1)
-    return day
-
-
-def scenario_ids(scenario: Scenario) -> set[str]:
-    """Every catalog id a scenario names (models, GPU offers, labeling methods)."""
-    ids: set[str] = set()
-    for path in REFERENCE_FIELDS:
-        node: Any = scenario
-        for part in path:
-            node = getattr(node, part, None)
-        if isinstance(node, str):
-            ids.add(node)
-    return ids
-
-
-TABLE_COLUMNS = (
-    "kind",
-    "id",
-    "used",
-    "provider",
-    "name",
-    "price",
-    "usd",
-    "unit",
-    "source",
-    "as_of",
-    "age_days",
-    "stale",
-    "available_until",
-    "training_available_until",
-    "ended",
-    "ends_in_horizon",
-    "flags",
-    "file",
-)
-
-
-def _usd(x: float) -> str:
-    """Money as people write it: 2 decimals, more when the price has fractions of a cent.
-
-    >>> _usd(0.4), _usd(3.6), _usd(0.0015), _usd(1200), _usd(0.075)
-    ('$0.40', '$3.60', '$0.0015', '$1,200.00', '$0.075')
-    """
-    if abs(x - round(x, 2)) > 1e-9:
-        return f"${x:,.6f}".rstrip("0")
-    return f"${x:,.2f}"
-
-
-def _model_row(m: LlmModel) -> tuple[str, float, str]:
-    price = (
-        f"{_usd(m.usd_per_1m_input_tokens)} in / {_usd(m.usd_per_1m_output_tokens)} out "
-        "per 1M tokens"
-    )
-    if m.usd_per_1m_cached_input_tokens is not None:
-        price += f", cached {_usd(m.usd_per_1m_cached_input_tokens)}"
-    if m.usd_per_1m_batch_input_tokens is not None and m.usd_per_1m_batch_output_tokens is not None:
-        price += f", batch {_usd(m.usd_per_1m_batch_input_tokens)} / {_usd(m.usd_per_1m_batch_output_tokens)}"
-    if m.tiers:
-        price += f", dearer above {m.tiers[0].start_tokens:,} prompt tokens"
-    if m.periods:
-        price += f", new prices from {', '.join(str(d) for d in m.price_change_dates())}"
-    if m.fine_tuning:
-        ft = m.fine_tuning
-        price += (
-            f"; fine-tuning {_usd(ft.usd_per_1m_training_tokens)} per 1M training tokens, "
-            f"tuned {_usd(ft.usd_per_1m_input_tokens)} in / {_usd(ft.usd_per_1m_output_tokens)} out"
+def _refuse_vanished(state: CatalogState | None, layered: LayeredCatalog) -> None:
+    """A file of the last good catalog that is gone is a problem, not a smaller catalog: a
+    deleted or half-renamed file would otherwise take its prices (and every scenario using them)
+    away from every session at once. Restoring the file, or restarting the server, ends it."""
+    if state is None or state.layered is None:
+        return
+    gone = [f for f in state.layered.catalog.files if f not in layered.catalog.files]
+    if gone:
+        raise PricingFileError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    "the file is gone (deleted or renamed); the page keeps its prices until it "
+                    "is back, or until tcocalc restarts without it",
+                )
+                for name in gone
+            ]
         )
-        if ft.usd_per_hosting_hour:
-            price += f", hosting {_usd(ft.usd_per_hosting_hour)}/h"
-    return price, m.usd_per_1m_input_tokens, "USD per 1M input tokens"
-
-
-def _gpu_row(g: GpuOffer) -> tuple[str, float, str]:
-    return (
-        f"{_usd(g.usd_per_gpu_hour)} per GPU-hour ({g.gpu}, {g.gpu_memory_gb:g} GB)",
-        g.usd_per_gpu_hour,
-        "USD per GPU-hour",
-    )
-
-
-def _labeling_row(lm: LabelingMethod) -> tuple[str, float, str]:
-    usd = lm.usd_per_labeled_example
-    how = []
-    if lm.seconds_per_label is not None:
-        how.append(f"{lm.seconds_per_label:g} s at {_usd(lm.usd_per_hour or 0)}/h")
-    elif lm.qa_overhead_pct:
-        how.append(f"{_usd(lm.usd_per_example or 0)} per example")
-    if lm.qa_overhead_pct:
-        how.append(f"{lm.qa_overhead_pct:g} % QA")
-    detail = f" ({' + '.join(how)})" if how else ""
-    return f"{_usd(usd)} per labeled example{detail}", usd, "USD per labeled example"
-
-
-def pricing_table(
-    catalog: Catalog,
-    *,
-    today: dt.date,
-    stale_after: int = DEFAULT_STALE_DAYS,
-    horizon_end: dt.date | None = None,
-    origins: Mapping[tuple[str, str], str] | None = None,
-    used_ids: Collection[str] = (),
-    only_flagged: bool = False,
-) -> pd.DataFrame:
-    """Every YAML entry of the catalog, one row each, with its staleness and end-of-availability.
-
-    ``stale``: ``as_of`` is more than ``stale_after`` days before ``today``. ``ended``: the model
-    is no longer served, or its fine-tuning no longer takes new jobs, on ``today``.
-    ``ends_in_horizon``: such an end falls on or before ``horizon_end`` (a scenario's last day).
-    ``used``: the id is one of ``used_ids`` (those a scenario names, see :func:`scenario_ids`).
-    ``only_flagged`` keeps the rows that are stale, ended or ending within the horizon.
-    Columns: :data:`TABLE_COLUMNS`.
-
-    >>> from tcocalc.inputs.loader import load_catalog
-    >>> from tcocalc.inputs.loader import PROJECT_ROOT
-    >>> cat = load_catalog(PROJECT_ROOT / "tests" / "fixtures" / "pricing")
-    >>> t = pricing_table(cat, today=dt.date(2027, 7, 1))
-    >>> t.loc[t.id == "ending-model", ["stale", "ended", "flags"]].values.tolist()
-    [[True, True, 'stale (242 days old); fine-tuning ended 2027-06-15']]
-    """
-    import pandas as pd
-
-    rows: list[dict[str, Any]] = []
-    origins = origins or {}
-    for section in SECTIONS:
-        entries: Mapping[str, LlmModel | GpuOffer | LabelingMethod] = getattr(catalog, section)
-        for key, entry in entries.items():
-            if isinstance(entry, LlmModel):
-                price, usd, unit = _model_row(entry)
-                provider, name = entry.provider, entry.name
-                until = entry.available_until
-                ft_until = entry.fine_tuning.training_available_until if entry.fine_tuning else None
-            elif isinstance(entry, GpuOffer):
-                price, usd, unit = _gpu_row(entry)
-                provider, name, until, ft_until = entry.provider, entry.gpu, None, None
-            else:
-                price, usd, unit = _labeling_row(entry)
-                provider, name, until, ft_until = "", entry.name, None, None
-            age = (today - entry.as_of).days
-            stale = age > stale_after
-            ends = [d for d in (until, ft_until) if d is not None]
-            ended = any(d < today for d in ends)
-            in_horizon = horizon_end is not None and any(d <= horizon_end for d in ends)
-            if only_flagged and not (stale or ended or in_horizon):
-                continue
-            flags: list[str] = []
-            if stale:
-                flags.append(f"stale ({age} days old)")
-            for day, what in ((until, "served"), (ft_until, "fine-tuning")):
-                if day is None:
-                    continue
-                if what == "served":
-                    flags.append(f"{'ended' if day < today else 'ends'} {day}")
-                else:
-                    flags.append(f"fine-tuning {'ended' if day < today else 'ends'} {day}")
-            rows.append(
-                {
-                    "kind": KIND_LABELS[section],
-                    "id": key,
-                    "used": key in used_ids,
-                    "provider": provider,
-                    "name": name,
-                    "price": price,
-                    "usd": usd,
-                    "unit": unit,
-                    "source": str(entry.source),
-                    "as_of": entry.as_of,
-                    "age_days": age,
-                    "stale": stale,
-                    "available_until": until,
-                    "training_available_until": ft_until,
-                    "ended": ended,
-                    "ends_in_horizon": in_horizon,
-                    "flags": "; ".join(flags),
-                    "file": origins.get((section, key), ""),
-                }
-            )
-    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))

@@ -9,11 +9,33 @@ pricing catalog (``model``, ``gpu``, ``labeling``) are plain ids, checked agains
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-Ref = Annotated[str, Field(min_length=1, max_length=80)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(text: str) -> str:
+        found = pattern.search(text)
+        if found:
+            raise ValueError(
+                f"control character U+{ord(found.group()):04X} at position {found.start() + 1} is "
+                "not allowed here; type plain text"
+            )
+        return text
+
+    return AfterValidator(check)
+
+
+Ref = Annotated[str, Field(min_length=1, max_length=80), _refuse(_CONTROL)]
+Line = Annotated[str, _refuse(_CONTROL)]
+"""One line of text: no control characters (tabs, newlines, escapes, text-reversing marks)."""
+Notes = Annotated[str, _refuse(_CONTROL_IN_NOTES)]
+"""Free text: newlines and tabs allowed, other control characters not."""
 
 
 class _Frozen(BaseModel):
@@ -245,10 +267,14 @@ class Scenario(_Frozen):
     """One what-if: a workload, the three strategies, and how the totals are counted."""
 
     schema_version: Literal[1] = 1
-    name: str = Field(min_length=1, max_length=120)
-    description: str = Field(default="", max_length=4_000)
+    name: Line = Field(min_length=1, max_length=120, description="What the scenario is called.")
+    description: Notes = Field(
+        default="", max_length=4_000, description="What the scenario assumes and why (text)."
+    )
     start_date: dt.date = Field(
         default=dt.date(2027, 1, 1),
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),  # the page's date picker; 120 months later is still a date
         description="First day of month 1; maps end-of-availability dates to months.",
     )
     horizon_months: int = Field(ge=1, le=120, description="Months projected (1-120).")

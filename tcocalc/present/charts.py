@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS, Strategy
 from tcocalc.model.projection import Result
 from tcocalc.present import style
+from tcocalc.present.inert import plotly_text
 from tcocalc.present.summary import timeline, usd
 
 Spec = dict[str, Any]
@@ -103,7 +104,11 @@ def _y_axis(**extra: Any) -> Spec:
 
 def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
     """The layout every chart of tcocalc shares (page, analysis, images): title with subtitle,
-    fonts and colours of :mod:`tcocalc.present.style`, legend under the plot; ``extra`` keys are added."""
+    fonts and colours of :mod:`tcocalc.present.style`, legend under the plot; ``extra`` keys are added.
+
+    Both texts are shown as typed (they carry the scenario's name): no plotly tags act in them.
+    """
+    title, subtitle = plotly_text(title), plotly_text(subtitle)
     return {
         "template": "plotly_white",
         "height": PAGE_HEIGHT_PX,

@@ -17,6 +17,7 @@ from tcocalc.model.engine import STRATEGY_LABELS, Strategy
 from tcocalc.model.projection import Result
 from tcocalc.present import style
 from tcocalc.present.charts import base_layout, figure
+from tcocalc.present.inert import plotly_text
 from tcocalc.present.labels import LABELS, SKIPPED, format_input, label
 from tcocalc.present.summary import answer, breakeven_value, difference, usd
 
@@ -92,9 +93,9 @@ def overlay_chart(c: Comparison) -> go.Figure:
                     "mode": "lines",
                     "x": list(range(r.horizon_months + 1)),
                     "y": [0.0, *r.series(s).tolist()],
-                    "name": f"{name}: {STRATEGY_LABELS[s].lower()}",
+                    "name": f"{plotly_text(name)}: {STRATEGY_LABELS[s].lower()}",
                     "line": {"color": style.STRATEGY_COLORS[s], "width": 3, "dash": DASHES[i]},
-                    "hovertemplate": f"{name}, {STRATEGY_LABELS[s].lower()}: "
+                    "hovertemplate": f"{plotly_text(name)}, {STRATEGY_LABELS[s].lower()}: "
                     "%{y:$,.0f}<extra></extra>",
                 }
             )

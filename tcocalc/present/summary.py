@@ -27,6 +27,7 @@ import numpy as np
 from tcocalc.model.engine import COMPONENTS, STRATEGIES, STRATEGY_LABELS, Strategy
 from tcocalc.model.projection import Result
 from tcocalc.model.units import WEEKS_PER_MONTH
+from tcocalc.present.inert import markdown_link, markdown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -480,7 +481,7 @@ def model_details(model_id: str, catalog: Catalog, fine_tuned: bool = False) -> 
     try:
         m = catalog.model(model_id)
     except LookupError as exc:
-        return str(exc)
+        return markdown_text(exc)
     if fine_tuned and m.fine_tuning is not None:
         t = m.fine_tuning
         prices = (
@@ -495,7 +496,7 @@ def model_details(model_id: str, catalog: Catalog, fine_tuned: bool = False) -> 
             f"{_money(m.usd_per_1m_input_tokens)} in / {_money(m.usd_per_1m_output_tokens)} out "
             "per 1M tokens"
         )
-    return f"{m.provider} · {prices} · as of {m.as_of} · [source]({m.source})"
+    return f"{markdown_text(m.provider)} · {prices} · as of {m.as_of} · {markdown_link('source', m.source)}"
 
 
 def gpu_choice_label(offer_id: str, catalog: Catalog) -> str:
@@ -512,10 +513,11 @@ def gpu_details(offer_id: str, catalog: Catalog) -> str:
     try:
         g = catalog.gpu_offer(offer_id)
     except LookupError as exc:
-        return str(exc)
+        return markdown_text(exc)
     return (
-        f"{g.gpu}, {g.gpu_memory_gb:g} GB ({g.provider}) · {_money(g.usd_per_gpu_hour)} per "
-        f"GPU-hour · as of {g.as_of} · [source]({g.source})"
+        f"{markdown_text(g.gpu)}, {g.gpu_memory_gb:g} GB ({markdown_text(g.provider)}) · "
+        f"{_money(g.usd_per_gpu_hour)} per GPU-hour · as of {g.as_of} · "
+        f"{markdown_link('source', g.source)}"
     )
 
 
@@ -533,12 +535,12 @@ def labeling_details(method_id: str, catalog: Catalog) -> str:
     try:
         m = catalog.labeling_method(method_id)
     except LookupError as exc:
-        return str(exc)
+        return markdown_text(exc)
     if m.usd_per_example is not None:
         how = f"{usd(m.usd_per_example)} per example"
     else:
         how = f"{m.seconds_per_label:g} s per label at {usd(m.usd_per_hour or 0)}/hour"
     if m.qa_overhead_pct:
         how += f" + {m.qa_overhead_pct:g}% review"
-    name = f"{m.name} · " if m.name else ""
-    return f"{name}{how} · as of {m.as_of} · [source]({m.source})"
+    name = f"{markdown_text(m.name)} · " if m.name else ""
+    return f"{name}{how} · as of {m.as_of} · {markdown_link('source', m.source)}"

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tcocalc import analytics as A
 from tcocalc_app import analytics as page
+from tests.conftest import shown
 
 APP = Path(__file__).parents[1] / "apps" / "analysis_tab.py"
 
@@ -109,7 +110,7 @@ def test_bad_range_rows_are_reported_not_run(at):
     }
     at.run()
     assert not at.exception
-    messages = [w.body for w in at.warning]
+    messages = [shown(w.body) for w in at.warning]
     assert any("Row 1, Monthly calls: need low <= likely <= high" in m for m in messages)
     assert any(f"Row {len(rows) + 1}, Training epochs: fill in low" in m for m in messages)
 

@@ -23,7 +23,7 @@ from streamlit.testing.v1.element_tree import Widget
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import PROJECT_ROOT, load_scenario, scenario_files
 from tcocalc_app import data, inputs, state, tabs
-from tests.conftest import FIXTURE_PRICING
+from tests.conftest import FIXTURE_PRICING, shown
 
 APP = PROJECT_ROOT / "app.py"
 TIMEOUT = 60
@@ -67,7 +67,7 @@ ALL_GROUPS = tuple(key for key, _, _ in inputs.GROUPS)
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
 def test_every_shipped_scenario_renders(path: Path) -> None:
     at = ok(make_app({"scenario": path.stem}, groups=ALL_GROUPS))
-    assert at.title[0].value == load_scenario(path).name
+    assert shown(at.title[0].value) == load_scenario(path).name
     assert len(at.metric) == 4
     assert len(at.get("plotly_chart")) == 1
     assert at.query_params == {"scenario": path.stem}  # nothing differs from the file yet
@@ -185,7 +185,7 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
             }
         )
     )
-    (warning,) = [w.value for w in at.warning if "link parameters" in w.value]
+    (warning,) = [shown(w.value) for w in at.warning if "link parameters" in w.value]
     for name in ("calls=lots", "p.accuracy=2", "colour=red", "p.model=gpt-9-ultra"):
         assert name in warning
     assert "growth" not in warning
@@ -196,7 +196,7 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
 
 def test_an_unknown_scenario_in_the_link_falls_back(fixture_prices: None) -> None:
     at = ok(make_app({"scenario": "nope", "calls": "200000"}))
-    assert "scenario=nope ignored" in at.warning[0].value
+    assert "scenario=nope ignored" in shown(at.warning[0].value)
     assert at.query_params == {"scenario": "customer_support", "calls": "200000"}
 
 
@@ -214,7 +214,7 @@ prompting:
 def test_a_bad_upload_shows_its_errors_and_keeps_the_inputs(fixture_prices: None) -> None:
     at = ok(make_app())
     at.select_slider(key="in.calls").set_value(1_000_000.0).run()
-    before, shown = values(at), metrics(at)
+    before, figures = values(at), metrics(at)
     at.file_uploader(key=state.UPLOAD).set_value(("bad.yaml", BAD_YAML, "application/x-yaml"))
     at.run()
     ok(at)
@@ -225,7 +225,7 @@ def test_a_bad_upload_shows_its_errors_and_keeps_the_inputs(fixture_prices: None
         error
     )
     assert "bad.yaml:" in error and "fine_tuning" in error  # every problem, not only the first
-    assert values(at) == before and metrics(at) == shown
+    assert values(at) == before and metrics(at) == figures
     assert at.select_slider(key="in.calls").value == 1_000_000
 
 
@@ -236,9 +236,9 @@ def test_a_good_upload_replaces_the_inputs(fixture_prices: None, tmp_path: Path)
     at = ok(make_app())
     at.file_uploader(key=state.UPLOAD).set_value(("ours.yaml", text.encode(), "text/yaml")).run()
     ok(at)
-    assert at.title[0].value == "Our support bot"
+    assert shown(at.title[0].value) == "Our support bot"
     assert values(at)["calls"] == 2_400_000
-    assert "Loaded ours.yaml" in at.success[0].value
+    assert "Loaded ours.yaml" in shown(at.success[0].value)
     # The link still starts from the picked file and carries the upload's differences.
     assert at.query_params == {
         "scenario": "customer_support",
@@ -255,7 +255,7 @@ def test_picking_another_scenario_resets_the_inputs() -> None:
     at.selectbox(key=state.PICK).set_value(stems[1]).run()
     ok(at)
     assert at.query_params == {"scenario": stems[1]}
-    assert at.title[0].value == load_scenario(data.scenario_choices()[stems[1]]).name
+    assert shown(at.title[0].value) == load_scenario(data.scenario_choices()[stems[1]]).name
     at.select_slider(key="in.calls").set_value(5_000.0).run()
     at.button[0].click().run()  # reset
     assert at.query_params == {"scenario": stems[1]}
@@ -268,12 +268,12 @@ def test_a_scenario_file_with_errors_is_reported(fixture_prices: None) -> None:
     at.select_slider(key="in.calls").set_value(5_000.0).run()
     at.selectbox(key=state.PICK).set_value(other).run()
     ok(at)
-    assert f"scenarios/{other}.yaml:" in at.error[0].value
+    assert f"scenarios/{other}.yaml:" in shown(at.error[0].value)
     assert values(at)["calls"] == 5_000  # nothing typed is lost
     at.selectbox(key=state.PICK).set_value("customer_support").run()
     assert len(ok(at).metric) == 4
     fresh = ok(make_app({"scenario": other}))
-    assert f"scenarios/{other}.yaml:" in fresh.error[0].value
+    assert f"scenarios/{other}.yaml:" in shown(fresh.error[0].value)
     assert f"{other}.yaml (has errors)" in fresh.selectbox(key=state.PICK).options
 
 
@@ -307,7 +307,7 @@ def test_bad_event_text_keeps_the_previous_events(fixture_prices: None) -> None:
     at = ok(make_app({"eng": "0"}, groups=("category_changes",)))
     at.text_input(key="in.cc.events").set_value("2:3, soon").run()
     ok(at)
-    assert "'soon' is not month:new_categories" in at.error[0].value
+    assert "'soon' is not month:new_categories" in shown(at.error[0].value)
     assert values(at)["cc.events"] == ((2, 3),)
     assert metrics(at)["Fine-tuning breaks even"] == "Month 14"
 
@@ -335,7 +335,7 @@ def test_a_broken_pricing_file_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_
     (tmp_path / "bad.yaml").write_text("schema_version: 1\ncurrency: EUR\n")
     monkeypatch.setenv(data.PRICING_ENV, str(tmp_path))
     at = ok(make_app())
-    assert "bad.yaml:2:1: currency" in at.error[0].value
+    assert "bad.yaml:2:1: currency" in shown(at.error[0].value)
 
 
 def test_pluggable_tabs_show_a_caption_or_call_render(
@@ -350,6 +350,7 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
         "Pricing",
         "Compare",
         "Export",
+        "Evidence",
     ]
     if not tabs.available("tcocalc_app.pricing"):
         at.session_state["tab"] = "Pricing"
@@ -365,7 +366,7 @@ def test_pluggable_tabs_show_a_caption_or_call_render(
     at.run()
     ok(at)
     ((result, scenario, catalog),) = calls
-    assert result.scenario == scenario and scenario.name == at.title[0].value
+    assert result.scenario == scenario and scenario.name == shown(at.title[0].value)
     assert "gpt-4.1-mini" in catalog.models
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURE_PRICING
+from tests.conftest import FIXTURE_PRICING, shown
 
 PAGE = str(Path(__file__).parents[1] / "apps" / "pricing_page.py")
 GOOD = (FIXTURE_PRICING / "prices.yaml").read_text()
@@ -44,7 +44,7 @@ def button(at: AppTest, label: str):
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    return [shown(e.value) for e in elements]
 
 
 def test_table_and_editor_are_shown(folder: Path) -> None:
@@ -62,7 +62,7 @@ def test_an_invalid_edit_lists_located_errors_and_cannot_be_saved(folder: Path) 
     at = page()
     at.text_area[0].set_value(GOOD.replace(PRICE_LINE, "usd_per_1m_input_tokens: -1")).run()
     assert any("1 problem(s)" in e for e in texts(at.error))
-    located = [m for m in texts(at.markdown) if "prices.yaml:7:5:" in m]
+    located = [m for m in texts(at.code) if "prices.yaml:7:5:" in m]
     assert located and "models.gpt-4.1-mini.usd_per_1m_input_tokens" in located[0]
     assert button(at, "Save").disabled
     assert (folder / "prices.yaml").read_text() == GOOD

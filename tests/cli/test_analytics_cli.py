@@ -33,7 +33,8 @@ def test_analyze_json(capsys):
     code = main([*BASE, "--tornado", "--map", "--points", "8", "--monte-carlo", "300", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"scenario", "horizon_months", "currency", "tornado", "map", "monte_carlo"}
+    assert set(data) == {"scenario", "horizon_months", "currency", "tornado", "map", "monte_carlo",
+                         "value_of_information"}  # fmt: skip
     t = data["tornado"]
     assert t["verdict"] == "prompting" and t["base_difference_usd"] == pytest.approx(13246.67)
     assert t["rows"][0]["driver"] == "engineer_usd_per_hour"
@@ -123,3 +124,35 @@ def test_analyze_invalid_values_exit_1(tmp_path, capsys):
 def test_analyze_is_listed_in_help(capsys):
     assert main(["--help"]) == 0
     assert "analyze" in capsys.readouterr().out
+
+
+def test_more_than_a_thousand_new_categories_a_year(tmp_path, capsys):
+    # a change every month x 100 new categories = 1,200 a year; this raised
+    # "need low <= likely <= high" (the driver's ceiling was 1,000 a year)
+    text = DEFAULT_SCENARIO.read_text().replace(
+        "category_changes:\n",
+        "category_changes:\n  every_months: 1\n  new_categories_per_change: 100\n",
+    )
+    (tmp_path / "s.yaml").write_text(text)
+    argv = ["analyze", str(tmp_path / "s.yaml"), "--pricing", str(FIXTURE_PRICING)]
+    assert main([*argv, "--monte-carlo", "200"]) == 0
+    assert "Recurring new categories per year" in capsys.readouterr().out
+
+
+def test_analyze_json_reports_the_value_of_information(capsys, tmp_path):
+    from tcocalc.inputs.loader import dump_scenario, load_scenario
+    from tests.conftest import updated
+
+    # Plain dollars (no engineering) and volume from 10k to 1M a month: the article's fine-tune
+    # pays back in month 7 at 100k, so which strategy wins depends on the volume.
+    s = updated(load_scenario(DEFAULT_SCENARIO), {"accounting.include_engineering": False})
+    path = tmp_path / "s.yaml"
+    path.write_text(dump_scenario(s), encoding="utf-8")
+    code = main(["analyze", str(path), "--pricing", str(FIXTURE_PRICING), "--monte-carlo",
+                 "2000", "--json", "--no-default-ranges",
+                 "--range", "monthly_calls=10000,100000,1000000"])  # fmt: skip
+    assert code == 0
+    voi = json.loads(capsys.readouterr().out)["value_of_information"]
+    assert voi["evpi_usd"] >= voi["evppi_usd"]["monthly_calls"] > 0
+    assert set(voi["evppi_usd"]) == {"monthly_calls"}
+    assert voi["sentence"]

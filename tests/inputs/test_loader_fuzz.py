@@ -172,7 +172,8 @@ ESCAPED = {
     "day 30 of February": (GOOD.replace("2026-11-01", "2026-02-30", 1), 15, 12, "day is out"),
     "5000-digit integer": (GOOD.replace("0.40", "9" * 5000, 1), 7, 30, "limit"),
     "merge key": ("schema_version: 1\ncurrency: USD\n<<: {models: {}}\n", 3, 1, "merge keys"),
-    "escape past U+10FFFF": ('schema_version: 1\nnotes: "\\UFFFFFFFF"\n', 2, 6, "invalid YAML"),
+    # the quoted scalar starts at column 8 of line 2 ('notes: ' is 7 characters)
+    "escape past U+10FFFF": ('schema_version: 1\nnotes: "\\UFFFFFFFF"\n', 2, 8, "invalid YAML"),
 }
 
 

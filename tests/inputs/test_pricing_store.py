@@ -244,7 +244,8 @@ def test_fifty_megabyte_file_is_refused_unread(shipped: Path) -> None:
         f.truncate(50 * 1024 * 1024)
     state = store.current()
     assert state.catalog is good.catalog
-    assert "52,428,800 bytes; the limit is 1,000,000" in str(state.problems[0])
+    # PRICING_LIMITS.max_bytes = 256 * 1024 = 262,144
+    assert "52,428,800 bytes; the limit is 262,144" in str(state.problems[0])
     with pytest.raises(PricingFileError, match="limit"):
         ed.open_file(shipped, "huge.yaml")
     assert ed.validate_text("a: 1\n" * 250_000, "huge.yaml", PricingFolders(None, shipped))

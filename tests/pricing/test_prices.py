@@ -228,7 +228,7 @@ def test_a_v2_field_in_a_v1_file_is_located() -> None:
         ),
         (
             "    usd_per_1m_batch_input_tokens: 0.5\n",
-            "p.yaml:4:3: models.m: Value error, give usd_per_1m_batch_input_tokens and "
+            "p.yaml:4:3: models.m: give usd_per_1m_batch_input_tokens and "
             "usd_per_1m_batch_output_tokens together",
         ),
         (
@@ -264,7 +264,7 @@ def test_a_v2_field_in_a_v1_file_is_located() -> None:
         ),
         (
             "    reasoning_tokens_per_call: 300\n",
-            "p.yaml:4:3: models.m: Value error, reasoning_tokens_per_call needs reasoning_source",
+            "p.yaml:4:3: models.m: reasoning_tokens_per_call needs reasoning_source",
         ),
         (
             "    snapshot_id: 'has space'\n",
