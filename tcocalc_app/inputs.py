@@ -7,10 +7,9 @@ carry units; every tooltip is the scenario field's own description.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -18,11 +17,14 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import labels, summary
+from tcocalc.present import summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import safe, state
+from tcocalc_app import bill_inputs, safe, state
 from tcocalc_app.state import Context
+from tcocalc_app.widgets import _SLOTS, _help, _prime, _slot, flag, number, slider, wkey
+
+__all__ = ["flag", "number", "slider", "wkey"]
 
 Values = dict[str, query.Value]
 
@@ -37,116 +39,7 @@ SERVING_LABELS = {
 METHOD_LABELS = {"lora": "LoRA adapter", "full": "Full fine-tune"}
 
 
-# --- Widget helpers ---------------------------------------------------------------------------
-
-
-def wkey(key: str) -> str:
-    """The widget key of a query key."""
-    return state.WIDGET_PREFIX + key
-
-
-def _prime(key: str, value: Any) -> str:
-    """Give the widget its value from ``values`` unless it already holds one."""
-    k = wkey(key)
-    if k not in st.session_state:
-        st.session_state[k] = value
-    return k
-
-
-_SLOTS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("attention_slots")
-"""Per script run (each session runs in its own thread, so its own context): an empty element
-under each control, and above each group, where :func:`flag` can put a message later in the run."""
-
-
-def _slot(key: str) -> None:
-    """Reserve the place under ``key``'s control for a message about it."""
-    slots = _SLOTS.get(None)
-    if slots is not None:
-        slots[key] = st.empty()
-
-
-def flag(attentions: Iterable[labels.Attention]) -> None:
-    """Put each message next to the control it is about (or above its group when closed)."""
-    slots = _SLOTS.get(None) or {}
-    for attention in attentions:
-        for key in attention.keys:
-            if key in slots:
-                slots[key].error(attention.message, icon=":material/edit:")
-            elif "group:" + labels.group(key) in slots:
-                slots["group:" + labels.group(key)].error(
-                    f"{labels.label(key)}: {attention.message}", icon=":material/edit:"
-                )
-
-
-def _help(key: str, extra: str = "") -> str:
-    text = query.FIELDS[key].description
-    return f"{text} {extra}".strip()
-
-
-def number(
-    v: Values,
-    key: str,
-    label: str,
-    step: float,
-    *,
-    fmt: str | None = None,
-    min_value: float | None = None,
-    help_extra: str = "",
-) -> None:
-    """A number input bounded by the field's own limits."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    low = low if min_value is None else min_value
-    if f.kind == "integer":
-        lo_i = None if low is None else int(low)
-        hi_i = None if high is None else int(high)
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=lo_i,
-            max_value=hi_i,
-            step=int(step),
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.number_input(
-            label,
-            min_value=None if low is None else float(low),
-            max_value=None if high is None else float(high),
-            step=float(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-    _slot(key)
-
-
-def slider(
-    v: Values, key: str, label: str, step: float, *, fmt: str | None = None, help_extra: str = ""
-) -> None:
-    """A slider over the field's whole allowed range (so any valid value can be shown)."""
-    f = query.FIELDS[key]
-    low, high = f.bounds
-    assert low is not None and high is not None, key
-    if f.kind == "integer":
-        k = _prime(key, int(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label,
-            int(low),
-            int(high),
-            step=int(step),
-            format=fmt,
-            key=k,
-            help=_help(key, help_extra),
-        )
-    else:
-        k = _prime(key, float(v[key]))  # type: ignore[arg-type]
-        v[key] = st.slider(
-            label, low, high, step=float(step), format=fmt, key=k, help=_help(key, help_extra)
-        )
-    _slot(key)
+# --- Widget helpers (tcocalc_app.widgets) -----------------------------------------------------
 
 
 def pick(
@@ -243,6 +136,7 @@ def workload(v: Values) -> None:
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
+    slider(v, "batch", "Share of calls through the batch API (% of calls)", 0.05, fmt="percent")
     slider(v, "horizon", "Horizon (months)", 1)
 
 
@@ -293,6 +187,8 @@ def prompting(v: Values, catalog: Catalog) -> None:
     number(v, "p.examples", "Labeled examples: few-shot + evals (count)", 10)
     number(v, "p.examples_per_cat", "Examples per new category (count)", 5)
     pick(v, "p.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
+    st.markdown("**The bill: caching, reasoning, a growing prompt**")
+    bill_inputs.prompting(v)
 
 
 def _training_changed(catalog: Catalog) -> None:
@@ -371,6 +267,8 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
     number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+    st.markdown("**Prompt caching (where its provider caches)**")
+    bill_inputs.fine_tuning(v)
 
 
 AUTO_SHARE = "in.hy.share#auto"
@@ -533,6 +431,7 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
     ("hybrid", "Hybrid", False),
     ("category_changes", "Category changes", False),
     ("people", "People & quality", False),
+    ("money", "Money over time", False),
     ("about", "Scenario details", False),
 )
 """``(key, title, open at start)`` of each sidebar group; the group's expander key is
@@ -553,6 +452,7 @@ def sidebar(ctx: Context, v: Values) -> None:
         "hybrid": lambda: hybrid(v),
         "category_changes": lambda: category_changes(v),
         "people": lambda: people(v),
+        "money": lambda: bill_inputs.money(v),
         "about": lambda: about(v),
     }
     slots: dict[str, Any] = {}

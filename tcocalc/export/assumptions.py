@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from tcocalc.model.costs import usd_per_training_token_on_gpus
+from tcocalc.model.monthly_prices import month_days
+from tcocalc.model.params import model_prices as resolved_model_prices
+from tcocalc.model.params import tuned_prices
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -27,6 +30,7 @@ from tcocalc.model.scenario import (
     ServerlessLoraServing,
 )
 from tcocalc.pricing.catalog import Catalog, LabelingMethod
+from tcocalc.pricing.prices import TokenPrices
 
 SKIPPED_INPUTS = frozenset({"schema_version", "name", "description"})
 """Top-level fields that label the scenario rather than feed the numbers (shown on the title)."""
@@ -60,6 +64,10 @@ UNIT_BY_NAME: dict[str, str] = {
     "method": "option",
     "month": "month number",
     "start_date": "date",
+    "batch_share": "fraction of calls",
+    "cache_hit_rate": "fraction of calls",
+    "input_tokens_per_new_category": "tokens/call per category",
+    "price_overrides": "USD per 1M tokens (negotiated)",
 }
 """Units of fields whose name alone says it (checked before the suffixes)."""
 
@@ -71,6 +79,7 @@ UNIT_BY_SUFFIX: tuple[tuple[str, str], ...] = (
     ("_months", "months"),
     ("_tokens_per_call", "tokens/call"),
     ("tokens_per_example", "tokens/example"),
+    ("_pct_per_year", "%/year"),
     ("_pct", "%"),
 )
 
@@ -157,6 +166,22 @@ def _walk(model: BaseModel, prefix: str, scenario: Scenario) -> Iterator[InputLi
                     "categories",
                     "One-off change: categories added in that month.",
                 )
+        elif name == "price_overrides":
+            for model_id, override in value.items():
+                for group, prices in (
+                    ("", override.prices()),
+                    ("fine_tuning.", override.tuned_prices()),
+                ):
+                    for field, usd in prices.items():
+                        yield InputLine(
+                            f"{path}.{model_id}.{group}{field}",
+                            format_number(usd),
+                            "USD/hour" if field.endswith("_hour") else "USD per 1M tokens",
+                            "Negotiated price (scenario override, not the catalog's)"
+                            + (f": {override.note}" if override.note else ""),
+                        )
+        elif value is None and name == "reasoning_tokens_per_call":
+            yield InputLine(path, "catalog default", "tokens/call", info.description or "")
         elif value is None and name == "traffic_share_per_new_category":
             share = 1 / scenario.workload.categories
             yield InputLine(
@@ -193,16 +218,62 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
     lines: list[PriceLine] = []
     p, f = scenario.prompting, scenario.fine_tuning
 
-    def model_prices(used_for: str, model_id: str) -> None:
+    days = month_days(scenario.start_date, scenario.horizon_months)
+
+    def token_lines(
+        used_for: str,
+        model_id: str,
+        source: str,
+        as_of: dt.date,
+        prices: list[TokenPrices],
+        overrides: dict[str, float],
+        hit_rate: float,
+        note: str = "",
+        prefix: str = "",
+    ) -> None:
+        items = [("input tokens", "usd_per_1m_input_tokens")]
+        if hit_rate > 0:
+            items += [
+                ("cached input tokens", "usd_per_1m_cached_input_tokens"),
+                ("cache-write tokens", "usd_per_1m_cache_write_tokens"),
+            ]
+        items.append(("output tokens", "usd_per_1m_output_tokens"))
+        if scenario.workload.batch_share > 0 and prices[0].has_batch:
+            items += [
+                ("batch input tokens", "usd_per_1m_batch_input_tokens"),
+                ("batch output tokens", "usd_per_1m_batch_output_tokens"),
+            ]
+        for item, name in items:
+            value = getattr(prices[0], name)
+            marks = [note] if note else []
+            if name in overrides:
+                marks.append("scenario override (negotiated), not the catalog's price")
+            marks += [
+                f"from {day.isoformat()}: ${format_number(getattr(later, name))}"
+                for day, later, before in zip(days[1:], prices[1:], prices[:-1], strict=True)
+                if getattr(later, name) != getattr(before, name)
+            ]
+            unit = f"USD per 1M {item}"
+            lines.append(
+                PriceLine(
+                    used_for, model_id, prefix + item, value, unit, source, as_of, "; ".join(marks)
+                )
+            )
+
+    def model_prices(used_for: str, model_id: str, hit_rate: float) -> None:
         m = catalog.model(model_id)
         note = "genai-prices snapshot" if m.from_snapshot else ""
-        for item, value, unit in (
-            ("input tokens", m.usd_per_1m_input_tokens, "USD per 1M input tokens"),
-            ("output tokens", m.usd_per_1m_output_tokens, "USD per 1M output tokens"),
-        ):
-            lines.append(
-                PriceLine(used_for, model_id, item, value, unit, str(m.source), m.as_of, note)
-            )
+        override = scenario.price_overrides.get(model_id)
+        token_lines(
+            used_for,
+            model_id,
+            str(m.source),
+            m.as_of,
+            resolved_model_prices(scenario, model_id, m, days),
+            override.prices() if override else {},
+            hit_rate,
+            note,
+        )
 
     def labeling(used_for: str, method_id: str) -> None:
         method = catalog.labeling_method(method_id)
@@ -234,22 +305,27 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
             )
         )
 
-    model_prices("Prompting", p.model)
+    model_prices("Prompting", p.model, p.cache_hit_rate)
     labeling("Prompting examples", p.labeling)
     labeling("Fine-tuning data", f.labeling)
 
     if isinstance(f.training, ProviderTraining):
         tuned = catalog.model(f.training.model)
         if tuned.fine_tuning is not None:
+            override = scenario.price_overrides.get(f.training.model)
+            training = tuned_prices(scenario, f.training.model, tuned, days)[0]
             lines.append(
                 PriceLine(
                     "Fine-tuning training",
                     f.training.model,
                     "training tokens",
-                    tuned.fine_tuning.usd_per_1m_training_tokens,
+                    training.usd_per_1m_training_tokens,
                     "USD per 1M training tokens",
                     str(tuned.source),
                     tuned.as_of,
+                    "scenario override (negotiated), not the catalog's price"
+                    if override and "usd_per_1m_training_tokens" in override.tuned_prices()
+                    else "",
                 )
             )
     elif isinstance(f.training, SelfHostedTraining):
@@ -268,26 +344,36 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
 
     if isinstance(f.serving, ProviderHostedServing) and isinstance(f.training, ProviderTraining):
         tuned = catalog.model(f.training.model)
-        ft = tuned.fine_tuning
-        if ft is not None:
-            for item, value, unit in (
-                ("tuned input tokens", ft.usd_per_1m_input_tokens, "USD per 1M input tokens"),
-                ("tuned output tokens", ft.usd_per_1m_output_tokens, "USD per 1M output tokens"),
-                ("hosting", ft.usd_per_hosting_hour, "USD per hour deployed"),
-            ):
-                lines.append(
-                    PriceLine(
-                        "Fine-tuned serving",
-                        f.training.model,
-                        item,
-                        value,
-                        unit,
-                        str(tuned.source),
-                        tuned.as_of,
-                    )
+        if tuned.fine_tuning is not None:
+            override = scenario.price_overrides.get(f.training.model)
+            overrides = override.tuned_prices() if override else {}
+            served = tuned_prices(scenario, f.training.model, tuned, days)
+            token_lines(
+                "Fine-tuned serving",
+                f.training.model,
+                str(tuned.source),
+                tuned.as_of,
+                list(served),
+                overrides,
+                f.cache_hit_rate,
+                prefix="tuned ",
+            )
+            lines.append(
+                PriceLine(
+                    "Fine-tuned serving",
+                    f.training.model,
+                    "hosting",
+                    served[0].usd_per_hosting_hour,
+                    "USD per hour deployed",
+                    str(tuned.source),
+                    tuned.as_of,
+                    "scenario override (negotiated), not the catalog's price"
+                    if "usd_per_hosting_hour" in overrides
+                    else "",
                 )
+            )
     elif isinstance(f.serving, ServerlessLoraServing):
-        model_prices("Fine-tuned serving (LoRA)", f.serving.model)
+        model_prices("Fine-tuned serving (LoRA)", f.serving.model, f.cache_hit_rate)
     elif isinstance(f.serving, DedicatedServing):
         gpu(
             "Fine-tuned serving (dedicated)",
