@@ -97,9 +97,22 @@ def overridden(prices: P, overrides: Mapping[str, float]) -> P:
 
 
 def _rates(tier: PriceTier) -> list[float]:
-    """A price list's eight rates in :data:`RATE_COLUMNS` order; batch falls back to list."""
+    """A price list's eight rates in :data:`RATE_COLUMNS` order; batch falls back to list.
+
+    Where writing the cache costs the input price (no write premium: OpenAI, Google), a write
+    is an uncached input token, so a batch call's write pays the batch input price.
+
+    >>> from tcocalc.pricing.prices import PricedRates, resolve
+    >>> _rates(resolve(PricedRates(usd_per_1m_input_tokens=0.4, usd_per_1m_output_tokens=1.6,
+    ...     usd_per_1m_cached_input_tokens=0.1, usd_per_1m_batch_input_tokens=0.2,
+    ...     usd_per_1m_batch_output_tokens=0.8)))
+    [0.4, 0.1, 0.4, 1.6, 0.2, 0.1, 0.2, 0.8]
+    """
     values = [getattr(tier, name) for name in RATE_COLUMNS]
-    return [v if v is not None else values[k - 4] for k, v in enumerate(values)]
+    out = [v if v is not None else values[k - 4] for k, v in enumerate(values)]
+    if values[2] == values[0] and out[6] == values[2]:
+        out[6] = out[4]
+    return out
 
 
 def rate_row(prices: TokenPrices) -> Arr:
