@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 PORT ?= 8501
-HOST ?= 127.0.0.1# `make run HOST=0.0.0.0` serves the network (see the README: a team uses `make serve`)
+# `make run` is for you alone; `make run HOST=0.0.0.0` serves the network (a team: `make serve`).
+HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
 .PHONY: run serve test lint typecheck unit bench bench-load golden clean venv
@@ -22,6 +23,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	# The project's own modules as bytecode too: an editable install leaves them as source, and a
+	# server that cannot write bytecode (a read-only image) would compile them at every start.
+	$(BIN)/python -m compileall -q tcocalc tcocalc_app app.py deploy
 	# Compile the cost model's month walk once (numba caches it beside the module).
 	$(BIN)/tcocalc report scenarios/customer_support.yaml > /dev/null
 	touch $(STAMP)
@@ -47,6 +51,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Capacity for a team (loopback only, ~3 minutes): cold start, CPU per interaction and per session,
+# latency at 10 and 25 sessions through `make serve`'s nginx (bench/load.py).
+bench-load: $(STAMP)
+	$(BIN)/python -m bench load
 
 # Regenerate the golden CSVs after an intended change to the cost model (review the diff!).
 golden: $(STAMP)

@@ -16,14 +16,17 @@ from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError
 from tcocalc.model.projection import project
 from tcocalc.present import labels
-from tcocalc_app import data, headline, inputs, overview, safe, state, tabs
+from tcocalc_app import data, headline, inputs, look, overview, safe, state, tabs
 
+print_view = look.is_print_view()
 st.set_page_config(
     page_title="tcocalc: fine-tuning vs prompting",
     page_icon="📈",
     layout="wide",
-    initial_sidebar_state=360,  # px: room for labels with units and the catalog pickers
+    # px: room for labels with units and the catalog pickers
+    initial_sidebar_state="collapsed" if print_view else 360,
 )
+look.css(print_view)
 
 try:
     catalog, catalog_key = data.catalog()
@@ -61,30 +64,45 @@ shared = state.for_link(values, problems, scenario, catalog) if problems else sc
 state.sync_url(shared, base, catalog)
 with st.sidebar:
     inputs.download(scenario)
+    look.print_link()
 result = project(scenario, catalog)
 
 with top:
     headline.title(values, result, show_hybrid)
-    url_warnings = st.session_state.get(state.URL_WARNINGS) or []
-    if url_warnings:
-        st.warning(
-            "Some link parameters were not used:\n\n" + safe.lines(url_warnings),
-            icon="🔗",
-        )
     if problems:
         headline.stale([labels.explain(p, values) for p in problems])
 
 headline.render(result, show_hybrid)
-if result.warnings:
-    st.warning(safe.lines(result.warnings), icon="⚠️")
+headline.notes(
+    str(values["description"] or ""),
+    result.warnings,
+    st.session_state.get(state.URL_WARNINGS) or [],
+    expanded=print_view,
+)
 
-# Tabs run lazily: only the open one renders (its functions are listed in overview.TABS and
-# tabs.PLUGGABLE).
-opened = st.tabs([*overview.TABS, *tabs.PLUGGABLE], key="tab", on_change="rerun")
-for title, tab in zip([*overview.TABS, *tabs.PLUGGABLE], opened, strict=True):
-    if tab.open:
-        with tab:
-            if title in overview.TABS:
-                overview.TABS[title](result, show_hybrid)
-            else:
-                tabs.render(title, result, scenario, catalog)
+
+def render_tab(title: str) -> None:
+    if title in overview.TABS:
+        overview.TABS[title](result, show_hybrid)
+    else:
+        tabs.render(title, result, scenario, catalog, print_view)
+
+
+titles = [*overview.TABS, *tabs.PLUGGABLE]
+if print_view:
+    # Every tab one after another, under the inputs (tabs that only offer downloads are left out).
+    look.print_header(scenario)
+    for title in titles:
+        if tabs.printed(title) and (
+            title != "Compare" or st.session_state.get(state.COMPARE_PARAMS)
+        ):
+            st.header(title, divider="gray")
+            render_tab(title)
+else:
+    # Tabs run lazily: only the open one renders (its functions are listed in overview.TABS and
+    # tabs.PLUGGABLE).
+    opened = st.tabs(titles, key="tab", on_change="rerun")
+    for title, tab in zip(titles, opened, strict=True):
+        if tab.open:
+            with tab:
+                render_tab(title)

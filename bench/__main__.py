@@ -1,4 +1,5 @@
-"""Run every benchmark (or those named): python -m bench [engine page export analytics evidence]."""
+"""Run every benchmark (or those named): python -m bench [engine page export analytics evidence
+load]."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import importlib
 import importlib.util
 import sys
 
-SUITES = ("engine", "page", "export", "analytics", "evidence")
+SUITES = ("engine", "page", "export", "analytics", "evidence", "load")
 
 
 def main(argv: list[str]) -> int:

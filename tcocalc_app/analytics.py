@@ -24,9 +24,10 @@ from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import analytics_charts as charts
+from tcocalc.present import methods
 from tcocalc.present.charts import plotly_config, slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import safe
+from tcocalc_app import look, safe
 
 PREFIX = "an."
 SHARE = "an.share"
@@ -128,18 +129,20 @@ def flips_section(result: Result, basis: A.Basis, key: str) -> None:
     name = result.scenario.name
     t = _tornado(key, share, challenger or "fine_tuning", basis)
     st.info(t.sentence, icon="⚖️")
-    st.plotly_chart(
+    look.chart(
         charts.tornado_chart(t, name),
-        config=plotly_config(result, f"tornado-{t.challenger}"),
-        theme=None,
         key="an.chart.tornado",
+        config=plotly_config(result, f"tornado-{t.challenger}"),
     )
     st.caption(
         "Bars: the difference at the horizon with the input lower (light) or higher (dark). A bar "
-        "that crosses the dashed line changes which strategy is cheaper (⇄). *Flips when* is the "
-        "input's switching value: how far it must move, alone, to change the verdict."
+        "that crosses the dashed \\$0 line changes which strategy is cheaper (⇄); the axis spans "
+        "the bars, so the line shows only when one reaches it. *Flips when*: the input's "
+        + methods.SWITCHING_LINE[0].lower()
+        + methods.SWITCHING_LINE[1:]
     )
-    st.dataframe(t.display_rows(), hide_index=True)
+    # A static table: its seven columns wrap instead of scrolling sideways with cut headers.
+    st.table(t.display_rows())
     if t.unchanged:
         st.caption(
             "Not in the tornado: "
@@ -188,11 +191,10 @@ def map_section(result: Result, basis: A.Basis, key: str) -> None:
         return
     name = result.scenario.name
     m = _map(key, x, y, basis)
-    st.plotly_chart(
+    look.chart(
         charts.breakeven_map_chart(m, name),
-        config=plotly_config(result, "breakeven-map"),
-        theme=None,
         key="an.chart.map",
+        config=plotly_config(result, "breakeven-map"),
     )
     st.caption(
         f"Each of the {m.points:,} points is a full projection to month "
@@ -216,6 +218,7 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
         "Give each uncertain input a low, a likely and a high value; every draw picks one value "
         "per input (independently) and projects the whole scenario. Accuracy is in %."
     )
+    st.caption(methods.PERT_LINE)
     table, controls = st.columns([3, 1])
     with controls:
         draws = st.number_input(
@@ -250,25 +253,24 @@ def monte_carlo_section(result: Result, basis: A.Basis, key: str, show_hybrid: b
     name = result.scenario.name
     mc = _monte_carlo(key, spec, int(draws), int(seed), distribution or "pert", basis)
     _odds(mc, show_hybrid)
-    st.plotly_chart(
+    look.chart(
         charts.fan_chart(mc, name, show_hybrid),
-        config=plotly_config(result, "monte-carlo-fan"),
-        theme=None,
         key="an.chart.fan",
+        config=plotly_config(result, "monte-carlo-fan"),
     )
-    st.plotly_chart(
+    st.caption(methods.BAND_LINE)
+    look.chart(
         charts.breakeven_histogram(mc, name, show_hybrid),
-        config=plotly_config(result, "breakeven-months"),
-        theme=None,
         key="an.chart.breakeven_months",
+        config=plotly_config(result, "breakeven-months"),
     )
     if ranges:
-        st.plotly_chart(
+        look.chart(
             charts.importance_chart(mc, "fine_tuning", name),
-            config=plotly_config(result, "uncertainty-drivers"),
-            theme=None,
             key="an.chart.importance",
+            config=plotly_config(result, "uncertainty-drivers"),
         )
+        st.caption(methods.RANK_LINE)
     value_of_information_section(mc, show_hybrid)
     left, right = st.columns(2)
     with left:
@@ -377,6 +379,17 @@ def ranges_editor(basis: A.Basis, key: str) -> list[dict[str, Any]]:
     if editor_key not in state:
         # A fresh editor (first run, or back from another tab): start from the last rows.
         state[RANGES_DATA] = state[RANGES_ROWS]
+    if look.is_print_view():  # on paper, the ranges as a table (an editor would print cut)
+        rows_now: list[dict[str, Any]] = state[RANGES_ROWS]
+        st.table(
+            [
+                {"Uncertain input": r["input"],
+                 **{c.title(): f"{r[c]:,.6g}" for c in ("low", "likely", "high")}}
+                for r in rows_now
+                if r.get("input")
+            ]
+        )  # fmt: skip
+        return rows_now
     options = list(A.range_choices(basis))
     # Without rows the editor would not know its columns: start from one blank row.
     data = state[RANGES_DATA] or [dict.fromkeys(A.RANGE_COLUMNS)]

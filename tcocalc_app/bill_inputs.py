@@ -11,8 +11,6 @@ from tcocalc.present import labels
 from tcocalc_app import safe
 from tcocalc_app import widgets as inputs
 
-AUTO_REASONING = "in.p.reasoning#auto"
-
 
 def prompting(v: inputs.Values) -> None:
     """Caching of the prompt's static prefix, its growth per category, reasoning tokens."""
@@ -21,28 +19,14 @@ def prompting(v: inputs.Values) -> None:
     inputs.number(
         v, "p.tokens_per_cat", "Prompt tokens each new category adds (tokens)", 10, fmt="%g"
     )
-    if AUTO_REASONING not in st.session_state:
-        st.session_state[AUTO_REASONING] = v["p.reasoning"] is None
-    auto = st.checkbox(
-        "Reasoning tokens: the catalog's typical figure",
-        key=AUTO_REASONING,
-        help="Models that reason bill hidden output tokens; the catalog gives a typical count "
-        "per call (0 for models that do not reason). Untick to set your measured figure.",
-    )
-    k = inputs._prime("p.reasoning", 0.0 if v["p.reasoning"] is None else v["p.reasoning"])
-    low, high = query.FIELDS["p.reasoning"].bounds
-    reasoning = st.number_input(
+    inputs.optional_number(
+        v,
+        "p.reasoning",
         "Reasoning tokens per call (billed as output)",
-        min_value=low,
-        max_value=high,
+        "Reasoning tokens: the catalog's typical figure (0 for models that do not reason)",
+        placeholder=0.0,
         step=50.0,
-        format="%g",
-        key=k,
-        disabled=auto,
-        help=inputs._help("p.reasoning"),
     )
-    v["p.reasoning"] = None if auto else reasoning
-    inputs._slot("p.reasoning")
 
 
 def fine_tuning(v: inputs.Values) -> None:
@@ -60,7 +44,7 @@ def money(v: inputs.Values) -> None:
     inputs.number(
         v, "ft.price_trend", "Yearly change of tuned serving prices (%/year)", 5, fmt="%g"
     )
-    k = inputs._prime("prices", v["prices"] or "")
+    k = inputs.prime("prices", v["prices"] or "")
     text = st.text_input(
         "Negotiated prices (overrides, USD per 1M tokens)",
         key=k,
@@ -69,7 +53,7 @@ def money(v: inputs.Values) -> None:
         "ft.train, ft.in, ft.cached, ft.write, ft.out, ft.batch_in, ft.batch_out (USD per 1M "
         "tokens), ft.hosting (USD/hour); models separated by ';'. These replace the catalog's "
         "prices for this scenario only and are marked as overrides wherever prices are shown. "
-        + inputs._help("prices"),
+        + inputs.field_help("prices"),
     )
     try:
         v["prices"] = query.parse_value("prices", text) if text.strip() else ""
@@ -78,4 +62,4 @@ def money(v: inputs.Values) -> None:
     else:
         if v["prices"]:
             st.caption(safe.text(labels.describe_overrides(str(v["prices"]))))
-    inputs._slot("prices")
+    inputs.slot("prices")

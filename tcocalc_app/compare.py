@@ -19,7 +19,7 @@ from tcocalc.model.projection import project
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import compare as cmp
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import data, safe, state
+from tcocalc_app import data, look, safe, state
 
 PICK = "compare.pick"
 SAVED = "compare.saved"
@@ -152,7 +152,7 @@ def render(result: Any, scenario: Scenario, catalog: Catalog) -> None:
     c = cmp.compare(named)
     st.session_state[SELECTED] = c
     st.dataframe(c.headline_rows(), hide_index=True)
-    st.plotly_chart(cmp.overlay_chart(c), theme=None, key="compare.chart")
+    look.chart(cmp.overlay_chart(c), key="compare.chart")
     rows = c.differing_inputs()
     if rows:
         st.markdown("**The inputs that differ**")

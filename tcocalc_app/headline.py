@@ -1,5 +1,9 @@
 """The top of the page: the title and the live verdict, then break-evens, savings and the cost of a
-category change, and the note that the numbers are stale while inputs conflict."""
+category change, one row of notes (the scenario's own, the engine's warnings, the link's), and the
+note that the numbers are stale while inputs conflict.
+
+It fits the break-even chart's plot into a 1280x800 screen: the notes and warnings sit in closed
+expanders whose labels say how many there are."""
 
 from __future__ import annotations
 
@@ -12,32 +16,59 @@ from tcocalc.model.projection import Result
 from tcocalc.present import labels, summary
 from tcocalc_app import safe
 
-COMPACT_CSS = """
-.block-container { padding-top: 2.2rem; }
-h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
-[data-testid="stMetricValue"] { font-size: 1.35rem; }
-[data-testid="stMetricLabel"] p { white-space: normal; }
-"""
-"""Room for the headline, the verdict and the break-even chart in one 1280x800 screen."""
-
 
 def title(values: Mapping[str, query.Value], result: Result, show_hybrid: bool) -> None:
-    """The scenario's name, the live verdict as the first line under it, then the scenario's own
-    notes, labelled as such (they were written for the file's numbers, not the inputs' now)."""
-    st.html(f"<style>{COMPACT_CSS}</style>")
+    """The scenario's name and the live verdict as the first line under it."""
     st.title(safe.text(values["name"]))
     text = summary.verdict(result)
     if show_hybrid:
         text += " " + summary.hybrid_verdict(result)
-    st.markdown(f"**{text}**")  # the page's own words (model ids cannot hold Markdown)
-    if values["description"]:
-        with st.expander("Scenario notes (written with the file, not updated with the inputs)"):
-            st.text(str(values["description"]))
+    with st.container(key="tco-verdict"):
+        st.markdown(f"**{text}**")
+
+
+def notes(
+    description: str,
+    warnings: Sequence[str],
+    link_warnings: Sequence[str],
+    expanded: bool = False,
+) -> None:
+    """One row of expanders (closed unless ``expanded``): the scenario's own notes (labelled as
+    written with the file, not updated with the inputs), then the engine's and the link's warnings,
+    counted."""
+    shown = [bool(description), bool(warnings or link_warnings)]
+    if not any(shown):
+        return
+    cols = iter(st.columns(2))
+    if description:
+        with (
+            next(cols),
+            st.expander(
+                "Scenario notes (written with the file, not the inputs)", expanded=expanded
+            ),
+        ):
+            st.text(description)
+    if warnings or link_warnings:
+        n = len(warnings) + len(link_warnings)
+        with (
+            next(cols),
+            st.expander(
+                f"{n} warning{'s' if n != 1 else ''} to read",
+                icon=":material/warning:",
+                expanded=expanded,
+            ),
+        ):
+            # Warnings quote model names and link values: shown as typed (tcocalc_app.safe).
+            if warnings:
+                st.markdown(safe.lines(warnings))
+            if link_warnings:
+                st.caption("Some parts of the link were not used:")
+                st.markdown(safe.lines(link_warnings))
 
 
 def stale(attentions: Sequence[labels.Attention]) -> None:
     """Say that the numbers below are the last ones whose inputs fitted, and what to change."""
-    lines = [f"- {labels.group(a.keys[0])}: {a.message}" for a in attentions]
+    lines = [f"- {labels.group(a.keys[0])}: {safe.text(a.message)}" for a in attentions]
     st.warning(
         "These results are from your last inputs that fitted together; they update once you "
         "change the input marked in the sidebar:\n\n" + "\n".join(lines),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -17,14 +17,26 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.scenario import Scenario
-from tcocalc.present import summary
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training
+from tcocalc.present import gpu_summary, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import bill_inputs, safe, state
 from tcocalc_app.state import Context
-from tcocalc_app.widgets import _SLOTS, _help, _prime, _slot, flag, number, slider, wkey
-
-__all__ = ["flag", "number", "slider", "wkey"]
+from tcocalc_app.widgets import (
+    SLOTS,
+    choice,
+    number,
+    optional_number,
+    pick,
+    slider,
+    slot,
+    wkey,
+)
+from tcocalc_app.widgets import field_help as _help
+from tcocalc_app.widgets import flag as flag  # app.py flags problems next to their controls
+from tcocalc_app.widgets import prime as _prime
 
 Values = dict[str, query.Value]
 
@@ -36,62 +48,9 @@ SERVING_LABELS = {
     "serverless_lora": "Serverless LoRA",
     "dedicated": "Dedicated GPUs",
 }
-METHOD_LABELS = {"lora": "LoRA adapter", "full": "Full fine-tune"}
-
-
-# --- Widget helpers (tcocalc_app.widgets) -----------------------------------------------------
-
-
-def pick(
-    v: Values,
-    key: str,
-    label: str,
-    options: Sequence[str],
-    format_func: Callable[[str], str],
-    details: Callable[[str], str],
-) -> None:
-    """A catalog picker (options: id · price · as_of) with the chosen entry's details under it.
-
-    An id the list lacks (e.g. a model from the genai-prices snapshot) is added to it."""
-    current = str(v[key])
-    choices = list(options) if current in options or not current else [current, *options]
-    k = _prime(key, current if current in choices else (choices[0] if choices else None))
-    chosen = st.selectbox(label, choices, format_func=format_func, key=k, help=_help(key))
-    v[key] = chosen
-    if chosen:
-        st.caption(details(chosen))
-    _slot(key)
-
-
-KIND_HELP = {
-    query.TRAINING_KEY: "Provider API: the provider fine-tunes its model, billed per training "
-    "token. Own GPUs: an open-weights model trained on rented GPUs, billed per GPU-hour.",
-    query.SERVING_KEY: "Provider-hosted: the provider serves the tuned model at its fine-tuned "
-    "token prices. Serverless LoRA: a provider serves the adapter at the base model's token "
-    "prices. Dedicated GPUs: own replicas billed by the hour, busy or idle.",
-}
-
-
-def choice(
-    v: Values,
-    key: str,
-    label: str,
-    labels: dict[str, str],
-    on_change: Callable[..., None] | None = None,
-    args: tuple[Any, ...] = (),
-) -> None:
-    k = _prime(key, v[key])
-    v[key] = st.radio(
-        label,
-        list(labels),
-        format_func=labels.__getitem__,
-        key=k,
-        horizontal=True,
-        help=KIND_HELP.get(key) or _help(key),
-        on_change=on_change,
-        args=args,
-    )
-    _slot(key)
+METHOD_LABELS = {"lora": "LoRA adapter", "qlora": "QLoRA (4-bit base)", "full": "Full fine-tune"}
+PRECISION_LABELS = {"bf16": "BF16", "fp8": "FP8"}
+SERVING_BASE = "(the serving base model)"
 
 
 # --- The groups -------------------------------------------------------------------------------
@@ -132,7 +91,7 @@ def workload(v: Values) -> None:
         help="Any volume, e.g. 2400000; the slider above jumps to it.",
         on_change=_calls_from_number,
     )
-    _slot("calls")
+    slot("calls")
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
@@ -213,17 +172,33 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             **_models(catalog, "ft_model", True),
         )
     else:
+        _base_model(v, catalog)
         pick(v, "ft.gpu", "GPU offer (USD per GPU-hour · as of)", **_gpus(catalog))
         number(v, "ft.gpus", "GPUs used at once (count)", 1)
-        number(
+        choice(v, "ft.method", "Method", METHOD_LABELS)
+        choice(v, "ft.precision", "Precision of the matmuls", PRECISION_LABELS)
+        number(v, "ft.seq_len", "Sequence length (tokens)", 512)
+        k = _prime("ft.offload", bool(v["ft.offload"]))
+        v["ft.offload"] = st.checkbox(
+            "Offload the optimizer state to CPU memory", key=k, help=_help("ft.offload")
+        )
+        optional_number(
             v,
             "ft.tokens_per_s",
             "Training throughput (tokens/second/GPU)",
-            100,
-            fmt="%g",
-            help_extra="Measure it on your own model; the starting value is only a placeholder.",
+            "Derive the throughput from the model, method and GPU",
+            placeholder=2_500.0,
+            step=100,
         )
-        choice(v, "ft.method", "Method", METHOD_LABELS)
+        optional_number(
+            v,
+            "ft.mfu",
+            "Model FLOPs utilisation (fraction of peak)",
+            "Use the calibrated utilisation for the method and GPUs",
+            placeholder=0.4,
+            step=0.05,
+        )
+        _sizing(v, catalog, "training")
     number(v, "ft.epochs", "Epochs (passes over the data)", 1, fmt="%g", min_value=0.1)
     number(v, "ft.experiments", "Runs paid for the first model (× one run)", 0.5, fmt="%g")
 
@@ -241,15 +216,27 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
             v, "ft.serve_gpu", "GPU offer for serving (USD per GPU-hour · as of)", **_gpus(catalog)
         )
         number(v, "ft.gpus_per_replica", "GPUs per replica (count)", 1)
-        number(
+        number(v, "ft.batch", "Requests decoded together per replica (count)", 1)
+        number(v, "ft.batch_eff", "Batch efficiency (fraction of the rooflines)", 0.05, fmt="%g")
+        optional_number(
             v,
             "ft.calls_per_s",
             "Calls one replica sustains (calls/second)",
-            1,
-            fmt="%g",
-            help_extra="Measure it under load; the starting value is only a placeholder.",
+            "Derive it from the model, the GPU and the batch",
+            placeholder=10.0,
+            step=1,
         )
         number(v, "ft.min_replicas", "Replicas kept up at any load (count)", 1)
+        number(v, "ft.spares", "Spare replicas on top of the load (count; 1 = N+1)", 1)
+        optional_number(
+            v,
+            "ft.p95_s",
+            "p95 latency target at peak (seconds)",
+            "No latency target: size for throughput",
+            placeholder=2.0,
+            step=0.5,
+        )
+        _sizing(v, catalog, "serving")
     number(v, "ft.in_tokens", "Input tokens per call (tokens)", 10, fmt="%g")
     number(v, "ft.out_tokens", "Output tokens per call (tokens)", 5, fmt="%g")
     slider(v, "ft.accuracy", "Accuracy (% correct)", 0.005, fmt="percent")
@@ -257,6 +244,8 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     st.markdown("**Data**")
     number(v, "ft.examples", "Training examples (count)", 1000)
     number(v, "ft.tokens_per_example", "Tokens per example (tokens)", 10, fmt="%g", min_value=1)
+    slider(v, "ft.val_share", "Held out for validation (% of examples)", 0.01, fmt="percent")
+    number(v, "ft.evals", "Evaluation passes per training run (count)", 1)
     number(v, "ft.examples_per_cat", "Examples per new category (count)", 50)
     pick(v, "ft.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
 
@@ -269,6 +258,41 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
     st.markdown("**Prompt caching (where its provider caches)**")
     bill_inputs.fine_tuning(v)
+
+
+def _sizing(v: Values, catalog: Catalog, part: str) -> None:
+    """Under the own-GPU inputs: the derived (or measured) throughput in one line. Inputs that do
+    not fit together show nothing here; the page lists their problem above the results."""
+    try:
+        scenario = query.build(v, catalog)
+        if part == "training":
+            line = gpu_summary.training_line(plan_training(scenario, catalog))
+        else:
+            line = gpu_summary.serving_line(plan_serving(scenario, catalog))
+    except (query.ScenarioValuesError, TrainingSetupError, LookupError):
+        return
+    st.caption(line)
+
+
+def _base_model(v: Values, catalog: Catalog) -> None:
+    """The open-weights model trained on own GPUs; empty means the serverless LoRA base."""
+    models = _models(catalog, "lora_model")
+    current = v["ft.base_model"] or ""
+    options = ["", *models["options"]]
+    if current not in options:
+        options.append(str(current))
+    k = _prime("ft.base_model", current)
+    chosen = st.selectbox(
+        "Model trained (parameters set FLOPs and memory)",
+        options,
+        format_func=lambda m: SERVING_BASE if not m else models["format_func"](m),
+        key=k,
+        help=_help("ft.base_model"),
+    )
+    v["ft.base_model"] = chosen or None
+    if chosen:
+        st.caption(summary.model_details(chosen, catalog))
+    slot("ft.base_model")
 
 
 AUTO_SHARE = "in.hy.share#auto"
@@ -298,7 +322,7 @@ def hybrid(v: Values) -> None:
         help=_help("hy.share"),
     )
     v["hy.share"] = None if auto else share
-    _slot("hy.share")
+    slot("hy.share")
 
 
 def category_changes(v: Values) -> None:
@@ -318,7 +342,7 @@ def category_changes(v: Values) -> None:
         v["cc.events"] = query.parse_events(text)
     except query.QueryValueError as exc:
         st.error(f"Not used: {safe.text(exc)}. The previous changes still count.")
-    _slot("cc.events")
+    slot("cc.events")
 
 
 def people(v: Values) -> None:
@@ -406,7 +430,7 @@ def scenario_source(ctx: Context) -> None:
     if errors:
         st.error("This file was not loaded; your inputs are unchanged. What to fix:")
         # A code block keeps the file's text inert; wrapped, so long lines stay readable.
-        st.code("\n".join(errors), language=None, wrap_lines=True)
+        st.code(safe.public("\n".join(errors)), language=None, wrap_lines=True)
     note = st.session_state.get(state.UPLOAD_NOTE)
     if note and not errors:
         st.success(safe.text(note))
@@ -456,7 +480,7 @@ def sidebar(ctx: Context, v: Values) -> None:
         "about": lambda: about(v),
     }
     slots: dict[str, Any] = {}
-    _SLOTS.set(slots)
+    SLOTS.set(slots)
     for key, title, expanded in GROUPS:
         slots["group:" + title] = st.empty()
         box = st.expander(title, expanded=expanded, key=group_key(key), on_change="rerun")

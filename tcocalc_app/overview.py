@@ -12,14 +12,14 @@ import streamlit as st
 from tcocalc.model.projection import Result
 from tcocalc.present import charts, summary
 from tcocalc.present import hidden_costs as hidden
+from tcocalc_app import look
 
 
 def breakeven(result: Result, show_hybrid: bool) -> None:
-    st.plotly_chart(
+    look.chart(
         charts.cumulative_cost(result, show_hybrid),
-        config=charts.plotly_config(result, "cumulative-cost"),
-        theme=None,
         key="chart.cumulative",
+        config=charts.plotly_config(result, "cumulative-cost"),
     )
     st.caption(
         "Cumulative cost at the end of each month. Dots: where a challenger becomes cheaper "
@@ -31,11 +31,10 @@ def breakeven(result: Result, show_hybrid: bool) -> None:
 
 
 def monthly(result: Result, show_hybrid: bool) -> None:
-    st.plotly_chart(
+    look.chart(
         charts.monthly_cost(result, show_hybrid),
-        config=charts.plotly_config(result, "monthly-cost"),
-        theme=None,
         key="chart.monthly",
+        config=charts.plotly_config(result, "monthly-cost"),
     )
     st.caption("What each strategy spends each month, by component, on the same scale.")
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from tcocalc.export.derivation import serving_derivation, training_derivation
 from tcocalc.inputs import editor as ed
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
 from tcocalc.inputs.store import (
@@ -33,6 +34,7 @@ from tcocalc.inputs.store import (
 )
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
+from tcocalc.present.gpu_summary import format_quantity
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import pricing_history, safe
 
@@ -106,17 +108,63 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     _end_of_availability(result)
     _status(state)
     _table(scenario, catalog, state)
+    _training(scenario, catalog)
     st.divider()
     _editor(state)
 
 
+def render_print(result: Result, scenario: Scenario, catalog: Catalog) -> None:
+    """The Pricing tab on paper: the prices this scenario uses and their sources (no editor)."""
+    state = pricing_state()
+    _end_of_availability(result)
+    table = pricing_table(
+        catalog,
+        today=dt.date.today(),
+        stale_after=stale_after_days(),
+        horizon_end=horizon_end(scenario.start_date, scenario.horizon_months),
+        origins=state.layered.origins if state.layered else None,
+        used_ids=scenario_ids(scenario),
+    )
+    used = table[table["used"]]
+    st.subheader("Prices this scenario uses")
+    st.table(
+        used[["id", "provider", "price", "as_of", "flags", "source"]].rename(
+            columns={"id": "Id", "provider": "Provider", "price": "Price", "as_of": "As of",
+                     "flags": "Flags", "source": "Source"}
+        )
+    )  # fmt: skip
+
+
 def _end_of_availability(result: Result) -> None:
     for warning in result.warnings:
+        if not warning.startswith(("month ", "before month 1")):
+            continue  # not an end of availability (e.g. a training longer than the lead time)
         st.warning(
             f"**End of availability** — {safe.text(warning)}. The projection charges the migration in that "
             "month (re-training the tuned model, re-testing the prompt).",
             icon="⚠️",
         )
+
+
+def _training(scenario: Scenario, catalog: Catalog) -> None:
+    """How own-GPU training and dedicated replicas follow from the model, method and GPUs."""
+    rows = training_derivation(scenario, catalog) + serving_derivation(scenario, catalog)
+    if not rows:
+        return
+    st.markdown("**Own GPUs: how training and serving figures are derived**")
+    st.dataframe(
+        [
+            {
+                "quantity": r.quantity,
+                "value": format_quantity(r.value),
+                "unit": r.unit,
+                "how": r.how,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _status(state: CatalogState) -> None:

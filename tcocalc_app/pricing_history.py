@@ -78,7 +78,11 @@ def render(
             st.error(safe.text(exc))
             return
         diff = ed.unified_diff(old, current, name, chosen.commit[:7], "now")
-        st.code(safe.public(diff) or "(this version is the file as it is now)", language="diff")
+        st.code(
+            safe.public(diff) or "(this version is the file as it is now)",
+            language="diff",
+            wrap_lines=True,
+        )
         st.button(
             "Restore this version",
             key=f"pricing_restore::{name}",

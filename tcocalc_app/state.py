@@ -27,7 +27,8 @@ from tcocalc_app import data
 WIDGET_PREFIX = "in."
 SCENARIO_PARAM = "scenario"
 HYBRID_PARAM = "hybrid"
-PAGE_PARAMS = (SCENARIO_PARAM, HYBRID_PARAM)
+PRINT_PARAM = "print"  # the print view (tcocalc_app.look)
+PAGE_PARAMS = (SCENARIO_PARAM, HYBRID_PARAM, PRINT_PARAM)
 
 VALUES = "values"
 PICK = "pick"  # the scenario picker's widget key
@@ -164,6 +165,8 @@ def sync_url(scenario: Scenario, base: Scenario, catalog: Catalog) -> None:
     if not st.session_state.get(SHOW_HYBRID, True):
         params[HYBRID_PARAM] = "0"
     params.update(st.session_state.get(COMPARE_PARAMS) or {})
+    if st.query_params.get(PRINT_PARAM) == "1":
+        params[PRINT_PARAM] = "1"
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
 

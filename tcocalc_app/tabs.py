@@ -5,6 +5,9 @@ draws its tab's content (``result``: :class:`~tcocalc.model.projection.Result`, 
 :class:`~tcocalc.model.scenario.Scenario` the inputs form, ``catalog``: the
 :class:`~tcocalc.pricing.catalog.Catalog` in use). It is called only while its tab is open. Until such a
 module exists, the tab shows one line saying what will be there.
+
+In the print view (``?print=1``) every tab of :data:`PRINTED` renders one after another; a module
+may offer ``render_print(result, scenario, catalog)`` for its content on paper (no editors).
 """
 
 from __future__ import annotations
@@ -33,15 +36,26 @@ PLUGGABLE: dict[str, tuple[str, str]] = {
 }
 
 
+PRINTED = ("Break-even", "Monthly cost", "Hidden costs", "Analysis", "Pricing", "Compare")
+"""Tabs the print view shows (the Export tab only offers downloads)."""
+
+
+def printed(title: str) -> bool:
+    return title in PRINTED and (title not in PLUGGABLE or available(PLUGGABLE[title][0]))
+
+
 def available(module_name: str) -> bool:
     return importlib.util.find_spec(module_name) is not None
 
 
-def render(title: str, result: Result, scenario: Scenario, catalog: Catalog) -> None:
-    """The content of one pluggable tab."""
+def render(
+    title: str, result: Result, scenario: Scenario, catalog: Catalog, print_view: bool = False
+) -> None:
+    """The content of one pluggable tab (its ``render_print`` in the print view, if it has one)."""
     module_name, placeholder = PLUGGABLE[title]
     if not available(module_name):
         st.caption(f"{placeholder} (Not available in this version.)")
         return
     module = importlib.import_module(module_name)
-    module.render(result, scenario, catalog)
+    draw = getattr(module, "render_print", module.render) if print_view else module.render
+    draw(result, scenario, catalog)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -97,6 +97,10 @@ class Basis:
             "engineering": self.params.include_engineering,
             "errors": self.params.include_error_cost,
             "dedicated": self.params.is_dedicated,
+            "own_gpu_training": bool(
+                np.any(np.asarray(self.params.f_training_tokens_per_second_per_gpu) > 0)
+            ),
+            "derived_training": bool(np.any(np.asarray(self.params.f_training_utilization) > 0)),
         }[driver.applies]
 
     def value(self, driver: Driver | str) -> float:
@@ -132,17 +136,25 @@ class Basis:
         become ``(n, 1)`` columns (``(n, H)`` for the category schedule). Two drivers that set the
         same field are refused.
         """
-        out: dict[str, object] = {}
+        set_to: dict[str, object] = {}
         owner: dict[str, str] = {}
+        scale: dict[str, object] = {}
         columns = {key: _column(raw) for key, raw in values.items()}
         for key, col in columns.items():
             d = DRIVERS[key]
             if d.mode in ("categories_per_change", "categories_per_year"):
                 continue
-            for name, value in self._field_values(d, col).items():
-                if name in out:
+            for name, (how, value) in self._field_effects(d, col).items():
+                if how == "times":  # multipliers of today's value compose (price x throughput)
+                    scale[name] = value * scale[name] if name in scale else value  # type: ignore[operator]
+                    continue
+                if name in set_to:
                     raise ValueError(f"drivers {owner[name]!r} and {key!r} both set {name}")
-                out[name], owner[name] = value, key
+                set_to[name], owner[name] = value, key
+        out: dict[str, object] = dict(set_to)
+        for name, factor in scale.items():
+            base = set_to.get(name, float(np.asarray(getattr(self.params, name))))
+            out[name] = base * factor  # type: ignore[operator]
         if "new_categories_per_change" in columns or "new_categories_per_year" in columns:
             out["new_categories"] = self._schedule(
                 columns.get("new_categories_per_change"), columns.get("new_categories_per_year")
@@ -153,16 +165,22 @@ class Basis:
         """:class:`Params` with the drivers set (see :meth:`changes`)."""
         return self.params.with_values(**self.changes(values))
 
-    def _field_values(self, d: Driver, col: Arr | float) -> dict[str, object]:
+    def _field_effects(self, d: Driver, col: Arr | float) -> dict[str, tuple[str, object]]:
+        """Per field: ``("set", value)``, or ``("times", factor)`` of today's value."""
         p = self.params
+        base0 = float(np.asarray(getattr(p, d.fields[0])))
         if d.mode in ("value", "accuracy"):
-            base0 = float(np.asarray(getattr(p, d.fields[0])))
-            out: dict[str, object] = {d.fields[0]: col}
+            out: dict[str, tuple[str, object]] = {d.fields[0]: ("set", col)}
             for other in d.fields[1:]:
-                base = float(np.asarray(getattr(p, other)))
-                out[other] = base * (col / base0) if base0 else col
+                out[other] = ("times", col / base0) if base0 else ("set", col)
             return out
-        return {f: float(np.asarray(getattr(p, f))) * col for f in d.fields}
+        if d.mode == "inverse":  # e.g. throughput: cost per token moves as 1 / throughput
+            out = {d.fields[0]: ("set", col)}
+            if base0:  # (0: the driver does not apply to this scenario, e.g. provider training)
+                for other in d.fields[1:]:
+                    out[other] = ("times", base0 / col)
+            return out
+        return {f: ("times", col) for f in d.fields}
 
     def _schedule(self, per_change: Arr | float | None, per_year: Arr | float | None) -> Arr:
         """New categories per month, ``(n, H)`` or ``(H,)``.
@@ -170,7 +188,7 @@ class Basis:
         ``per_year`` sets the recurring changes (the scenario's cadence, or the assumed quarterly
         one), kept on top of the one-off events; ``per_change`` then scales every change.
         """
-        schedule: Arr = self.params.new_categories
+        schedule: npt.NDArray[Any] = self.params.new_categories
         if per_year is not None:
             y0 = self.value("new_categories_per_year")
             per_cadence = (
@@ -179,15 +197,17 @@ class Basis:
             # Whole categories: the k-th change brings floor(k x rate) - floor((k - 1) x rate), so
             # 2 a year on a quarterly cadence is one every second quarter, not half a category
             # (a change costs its fixed hours however few categories it brings).
-            arrived = np.floor(
-                np.cumsum(self.cadence)[:, None] * np.reshape(per_cadence, -1) + 1e-9
-            )
+            rate = np.reshape(per_cadence, -1)
+            counted = np.cumsum(self.cadence)
             # Months first in memory (months x variants), handed out as the (n, H) view: the
-            # month-by-month walk of the Monte Carlo reads a month as one contiguous vector.
-            recurring = np.empty_like(arrived)
-            recurring[0] = arrived[0]
-            np.subtract(arrived[1:], arrived[:-1], out=recurring[1:])
-            recurring += self.events[:, None]
+            # walk reads it month-first. Whole counts are exact in float32 (half the memory of
+            # 100,000 draws x 120 months); built a month at a time, with no (H, n) temporaries.
+            recurring = np.empty((self.horizon_months, rate.size), dtype=np.float32)
+            before = np.zeros(rate.size)
+            for m in range(self.horizon_months):
+                arrived = np.floor(counted[m] * rate + 1e-9)
+                recurring[m] = arrived - before + self.events[m]
+                before = arrived
             schedule = recurring.T if np.ndim(per_cadence) else recurring[:, 0]
         if per_change is not None:
             base = self.value("new_categories_per_change")

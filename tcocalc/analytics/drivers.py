@@ -27,8 +27,12 @@ MAX_SEED = 2**31 - 1
 ASSUMED_CADENCE_MONTHS = 3
 """Cadence used for "new categories per year" when the scenario has no recurring changes."""
 
-Mode = Literal["value", "factor", "accuracy", "categories_per_change", "categories_per_year"]
-Applies = Literal["always", "engineering", "errors", "dedicated"]
+Mode = Literal[
+    "value", "factor", "accuracy", "inverse", "categories_per_change", "categories_per_year"
+]
+Applies = Literal[
+    "always", "engineering", "errors", "dedicated", "own_gpu_training", "derived_training"
+]
 
 
 # --- Drivers ------------------------------------------------------------------------------------
@@ -43,6 +47,8 @@ class Driver:
     ``value``    the value replaces ``fields[0]``; further fields move in proportion to it
     ``factor``   a multiplier of today's value of every field (1 = today, e.g. list prices)
     ``accuracy`` a fraction 0-1; the tornado varies the error rate (1 - accuracy), not accuracy
+    ``inverse``  the value replaces ``fields[0]``; further fields move in inverse proportion
+                 (a training throughput twice as high halves the USD per training token)
     ``categories_per_change``  scales every category change of the scenario (one-off and cadence)
     ``categories_per_year``    recurring new categories per year, in whole categories on the
                                scenario's cadence (or a quarterly one), on top of its one-off
@@ -75,13 +81,18 @@ class Driver:
     @property
     def log_scale(self) -> bool:
         """Whether this driver's ranges are best spread on a log scale (volumes, prices, counts)."""
-        return self.mode in ("value", "factor") and self.lower >= 0 and self.key not in _LINEAR
+        return (
+            self.mode in ("value", "factor", "inverse")
+            and self.lower >= 0
+            and self.key not in _LINEAR
+        )
 
 
 _LINEAR = {
     "f_lead_time_weeks",
     "f_experiment_multiplier",
     "f_epochs",
+    "f_training_utilization",
     "p_cache_hit_rate",
     "batch_share",
     "discount_rate_pct_per_year",
@@ -172,6 +183,34 @@ DRIVERS: dict[str, Driver] = {
         ),
         Driver(
             "f_tokens_per_example", "Tokens per training example", "tokens", upper=1e6, plural=True
+        ),
+        Driver(
+            "f_training_tokens_per_second_per_gpu",
+            "Training throughput",
+            "tokens/s per GPU",
+            "inverse",
+            fields=(
+                "f_training_tokens_per_second_per_gpu",
+                "f_usd_per_training_token",
+                "f_successor_usd_per_training_token",
+            ),
+            lower=1.0,
+            upper=1e6,
+            applies="own_gpu_training",
+        ),
+        Driver(
+            "f_training_utilization",
+            "Training utilisation (share of peak FLOPS)",
+            "share",
+            "inverse",
+            fields=(
+                "f_training_utilization",
+                "f_usd_per_training_token",
+                "f_successor_usd_per_training_token",
+            ),
+            lower=0.01,
+            upper=1.0,
+            applies="derived_training",
         ),
         Driver("f_epochs", "Training epochs", "epochs", lower=1e-3, upper=100.0, plural=True),
         Driver(

@@ -249,7 +249,7 @@ class Tornado:
                     f"Difference at +{pct} %": ""
                     if r is None
                     else format_usd(r.difference_high_usd),
-                    "Flips the verdict": "yes" if r is not None and r.flips else "",
+                    f"Flips the verdict at ±{pct} %": "yes" if r is not None and r.flips else "no",
                     "Flips when": flips,
                     "Change needed": change,
                 }

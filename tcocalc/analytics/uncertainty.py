@@ -32,7 +32,8 @@ from tcocalc.analytics.drivers import (
     DRIVERS,
     format_value,
 )
-from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, variant_count, walk
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, walk
+from tcocalc.model.walk_inputs import variant_count
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]
@@ -103,9 +104,10 @@ def _stream(key: str) -> int:
 def default_ranges(source: Basis | Result | tuple[Scenario, Catalog]) -> tuple[Uncertain, ...]:
     """Honest starting ranges from the scenario: volume ±30 %, growth -1/+2 points a month, effort
     estimates skewed high (build 0.8-1.5x, category changes 0.5-2x), token prices that may fall by
-    half, new categories per year from none to twice today's (0-4 if none recur), when wrong
-    answers are priced, accuracies a few points either way, and the cache hit rate, batch share,
-    discount rate and price trends the scenario sets."""
+    half, new categories per year from none to twice today's (0-4 if none recur), own-GPU training
+    utilisation within the calibration's ±40 % (a measured throughput ±20 %), when wrong answers
+    are priced, accuracies a few points either way, and the cache hit rate, batch share, discount
+    rate and price trends the scenario sets."""
     basis = basis_of(source)
     out: list[Uncertain] = []
 
@@ -129,6 +131,13 @@ def default_ranges(source: Basis | Result | tuple[Scenario, Catalog]) -> tuple[U
     label = basis.value("f_usd_per_labeled_example")
     if label > 0:
         add("f_usd_per_labeled_example", 0.8 * label, label, 1.5 * label)
+    u = basis.value("f_training_utilization")
+    if u > 0:  # derived throughput: the calibration's stated factor
+        add("f_training_utilization", 0.6 * u, u, 1.4 * u)
+    else:
+        tps = basis.value("f_training_tokens_per_second_per_gpu")
+        if tps > 0:  # a measured throughput
+            add("f_training_tokens_per_second_per_gpu", 0.8 * tps, tps, 1.2 * tps)
     y = basis.value("new_categories_per_year")
     add("new_categories_per_year", 0.0 if y == 0 else 0.5 * y, y, 4.0 if y == 0 else 2.0 * y)
     for key, down, up in (("p_accuracy", 0.03, 0.02), ("f_accuracy", 0.03, 0.02)):
@@ -359,5 +368,6 @@ def monte_carlo(
     )
 
 
-MONTHS_PER_STEP_CELLS = 1_000_000
-"""Draw-months walked per step of the Monte Carlo: 8 MB per strategy; a step is at least a month."""
+MONTHS_PER_STEP_CELLS = 500_000
+"""Draw-months walked per step of the Monte Carlo (4 MB of differences per challenger); a step is
+at least a month."""

@@ -64,6 +64,16 @@ def report_json(result: Any, volume: Any) -> dict[str, Any]:
         "cost_per_category_change_usd": {
             k: round(v, 2) for k, v in result.cost_per_category_change.items()
         },
+        "category_changes": [
+            {
+                "month": e.month,
+                "new_categories": e.new_categories,
+                "tuned_model_live": e.live,
+                "prompting_usd": round(e.prompting_usd, 2),
+                "fine_tuning_usd": round(e.fine_tuning_usd, 2),
+            }
+            for e in result.category_changes
+        ],
         "warnings": list(result.warnings),
         # Issue 11: money over time and what the bill says.
         "verdict": verdict(result),
@@ -153,6 +163,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(
             f"Fine-tuning pays back within {h} months above {volume.monthly_calls:,.0f} calls/month."
         )
+    changes = result.category_changes
+    for e in changes[:3] if len(changes) > 4 else changes:
+        print(
+            f"Category change in month {e.month} ({e.new_categories:g} new"
+            + ("" if e.live else ", before go-live")
+            + f"): fine-tuning {e.fine_tuning_usd:,.0f}, prompting {e.prompting_usd:,.0f}."
+        )
+    if len(changes) > 4:
+        print(f"... and {len(changes) - 3} more category changes (each one: --json).")
     for w in result.warnings:
         print(f"warning: {w}")
     print(terminal_text(verdict(result)))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from tcocalc.model.costs import usd_per_training_token_on_gpus
 from tcocalc.model.monthly_prices import month_days
 from tcocalc.model.params import model_prices as resolved_model_prices
 from tcocalc.model.params import tuned_prices
@@ -28,6 +27,9 @@ from tcocalc.model.scenario import (
     Scenario,
     SelfHostedTraining,
     ServerlessLoraServing,
+)
+from tcocalc.model.training import (
+    plan_training,
 )
 from tcocalc.pricing.catalog import Catalog, LabelingMethod
 from tcocalc.pricing.prices import TokenPrices
@@ -56,8 +58,19 @@ UNIT_BY_NAME: dict[str, str] = {
     "hours_per_retrain": "hours/re-train",
     "usd_per_wrong_answer": "USD/wrong answer",
     "tokens_per_second_per_gpu": "tokens/s per GPU",
+    "model_flops_utilization": "fraction of peak FLOPS",
+    "validation_share": "fraction of examples",
+    "evaluations_per_run": "passes/run",
+    "precision": "option",
+    "sequence_length_tokens": "tokens",
     "calls_per_second_per_replica": "calls/s per replica",
     "model": "model id",
+    "base_model": "model id",
+    "cpu_offload": "yes/no",
+    "decode_batch_size": "requests/replica",
+    "batch_efficiency": "fraction of rooflines",
+    "redundancy_replicas": "replicas",
+    "p95_latency_seconds": "seconds",
     "labeling": "labeling method id",
     "gpu": "GPU offer id",
     "kind": "option",
@@ -329,17 +342,13 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
                 )
             )
     elif isinstance(f.training, SelfHostedTraining):
-        per_token = float(
-            usd_per_training_token_on_gpus(
-                catalog.gpu_offer(f.training.gpu).usd_per_gpu_hour,
-                f.training.tokens_per_second_per_gpu,
-            )
-        )
+        plan = plan_training(scenario, catalog)
         gpu(
             "Fine-tuning training",
             f.training.gpu,
-            f"= ${per_token * 1e6:,.4g} per 1M training tokens at "
-            f"{format_number(f.training.tokens_per_second_per_gpu)} tokens/s per GPU",
+            f"= ${plan.usd_per_token_pass * 1e6:,.4g} per 1M training tokens at "
+            f"{format_number(round(plan.tokens_per_second_per_gpu))} tokens/s per GPU "
+            f"({'measured' if plan.measured else 'derived'})",
         )
 
     if isinstance(f.serving, ProviderHostedServing) and isinstance(f.training, ProviderTraining):

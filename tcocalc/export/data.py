@@ -28,6 +28,7 @@ from tcocalc.export.common import (
     is_formula_like,
     verdict,
 )
+from tcocalc.export.derivation import serving_derivation, training_derivation
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.present.summary import breakeven_value, difference_sentence
@@ -76,7 +77,8 @@ def workbook_xlsx(
     comparison: Comparison | None = None,
 ) -> bytes:
     """The workbook as ``.xlsx`` bytes (sheets: Summary, Monthly, Monthly tidy, Inputs, Prices,
-    and Comparison when ``comparison`` is given)."""
+    Derivation when the model is trained or served on own GPUs, and Comparison when
+    ``comparison`` is given)."""
     today = today or dt.date.today()
     prices = price_lines(result.scenario, catalog)
     wb = Workbook()
@@ -110,6 +112,17 @@ def workbook_xlsx(
         if str(cell.value).startswith(("http://", "https://")):
             cell.hyperlink = str(cell.value)
             cell.style = "Hyperlink"
+    derivation = training_derivation(result.scenario, catalog) + serving_derivation(
+        result.scenario, catalog
+    )
+    if derivation:
+        _table(
+            wb.create_sheet("Derivation"),
+            ["Quantity", "Value", "Unit", "How (formula or source)"],
+            [[r.quantity, r.value, r.unit, r.how] for r in derivation],
+            widths=[36, 16, 22, 100],
+            formats={2: "#,##0.####"},
+        )
     if comparison is not None:
         _comparison(wb.create_sheet("Comparison"), comparison)
     _as_text(wb)
@@ -158,7 +171,7 @@ def _as_text(wb: Workbook) -> None:
 
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for j, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=j, value=value)
+        cell = ws.cell(row=row, column=j, value=_text(value))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 

@@ -42,8 +42,21 @@ if TYPE_CHECKING:
     from tcocalc.pricing.catalog import Catalog
 
 Kind = Literal[
-    "number", "integer", "boolean", "text", "date", "choice", "ref", "events", "share", "overrides"
+    "number",
+    "integer",
+    "boolean",
+    "text",
+    "date",
+    "choice",
+    "ref",
+    "events",
+    "share",
+    "optional",
+    "overrides",
 ]
+"""``share`` and ``optional``: a number that may be left empty (None, written ``auto``) for a
+derived value; ``ref`` of an optional field: an id, or None (written as an empty value);
+``overrides``: the scenario's negotiated prices as one line (:func:`format_overrides`)."""
 Ref = Literal["model", "ft_model", "lora_model", "gpu", "labeling"]
 Events = tuple[tuple[int, int], ...]
 """Category events as ``((month, new_categories), ...)``, in the scenario's order."""
@@ -152,14 +165,31 @@ FIELDS: dict[str, QueryField] = {
         _f("p.static_tokens", ("prompting", "static_prefix_tokens_per_call"), Prompting),
         _f("p.cache_hits", ("prompting", "cache_hit_rate"), Prompting),
         _f("p.tokens_per_cat", ("prompting", "input_tokens_per_new_category"), Prompting),
-        _f("p.reasoning", ("prompting", "reasoning_tokens_per_call"), Prompting, "share"),
+        _f("p.reasoning", ("prompting", "reasoning_tokens_per_call"), Prompting, "optional"),
         # Fine-tuning: training
         _f(TRAINING_KEY, (*_TR, "kind"), ProviderTraining, "choice"),
         _f("ft.model", (*_TR, "model"), ProviderTraining, "ref", "ft_model", _API),
+        _f("ft.base_model", (*_TR, "base_model"), SelfHostedTraining, "ref", "lora_model", _SELF),
         _f("ft.gpu", (*_TR, "gpu"), SelfHostedTraining, "ref", "gpu", _SELF),
         _f("ft.gpus", (*_TR, "gpu_count"), SelfHostedTraining, "integer", when=_SELF),
-        _f("ft.tokens_per_s", (*_TR, "tokens_per_second_per_gpu"), SelfHostedTraining, when=_SELF),
+        _f(
+            "ft.tokens_per_s",
+            (*_TR, "tokens_per_second_per_gpu"),
+            SelfHostedTraining,
+            "optional",
+            when=_SELF,
+        ),
         _f("ft.method", (*_TR, "method"), SelfHostedTraining, "choice", when=_SELF),
+        _f("ft.precision", (*_TR, "precision"), SelfHostedTraining, "choice", when=_SELF),
+        _f("ft.mfu", (*_TR, "model_flops_utilization"), SelfHostedTraining, "optional", when=_SELF),
+        _f("ft.offload", (*_TR, "cpu_offload"), SelfHostedTraining, "boolean", when=_SELF),
+        _f(
+            "ft.seq_len",
+            (*_TR, "sequence_length_tokens"),
+            SelfHostedTraining,
+            "integer",
+            when=_SELF,
+        ),
         _f("ft.epochs", (*_TR, "epochs"), ProviderTraining),
         _f("ft.experiments", (*_TR, "experiment_multiplier"), ProviderTraining),
         # Fine-tuning: serving
@@ -173,11 +203,23 @@ FIELDS: dict[str, QueryField] = {
             "integer",
             when=_DED,
         ),
-        _f("ft.calls_per_s", (*_SV, "calls_per_second_per_replica"), DedicatedServing, when=_DED),
+        _f(
+            "ft.calls_per_s",
+            (*_SV, "calls_per_second_per_replica"),
+            DedicatedServing,
+            "optional",
+            when=_DED,
+        ),
+        _f("ft.batch", (*_SV, "decode_batch_size"), DedicatedServing, "integer", when=_DED),
+        _f("ft.batch_eff", (*_SV, "batch_efficiency"), DedicatedServing, when=_DED),
         _f("ft.min_replicas", (*_SV, "min_replicas"), DedicatedServing, "integer", when=_DED),
+        _f("ft.spares", (*_SV, "redundancy_replicas"), DedicatedServing, "integer", when=_DED),
+        _f("ft.p95_s", (*_SV, "p95_latency_seconds"), DedicatedServing, "optional", when=_DED),
         # Fine-tuning: data, calls, people
         _f("ft.examples", (*_FT, "training_examples"), FineTuning, "integer"),
         _f("ft.tokens_per_example", (*_FT, "tokens_per_example"), FineTuning),
+        _f("ft.val_share", (*_FT, "validation_share"), FineTuning),
+        _f("ft.evals", (*_FT, "evaluations_per_run"), FineTuning, "integer"),
         _f("ft.labeling", (*_FT, "labeling"), FineTuning, "ref", "labeling"),
         _f("ft.examples_per_cat", (*_FT, "examples_per_new_category"), FineTuning, "integer"),
         _f("ft.in_tokens", (*_FT, "input_tokens_per_call"), FineTuning),
@@ -227,12 +269,9 @@ CALL_STEPS: tuple[float, ...] = (
 (46, (1000.0, 1500.0, 2000.0, 2500.0), 100000000.0)
 """
 
-PLACEHOLDERS: dict[str, float] = {
-    # Shown only when the user switches to own GPUs; the page labels them as values to check.
-    "ft.tokens_per_s": 2_500.0,  # LoRA on an 8B model, one H100: a few thousand tokens/s
-    "ft.calls_per_s": 10.0,  # short classification calls on one small-model replica
-}
-"""Starting values for required fields of a kind the scenario does not use."""
+PLACEHOLDERS: dict[str, float] = {}
+"""Starting values for required fields of a kind the scenario does not use (none today: own-GPU
+throughputs are derived from the model and GPU unless the user enters measured ones)."""
 
 
 class QueryValueError(ValueError):
@@ -304,7 +343,7 @@ def _coerce(f: QueryField, raw: Any) -> Value:
         return float(raw)
     if f.kind == "integer":
         return int(raw)
-    if f.kind == "share":
+    if f.kind in ("share", "optional"):
         return None if raw is None else float(raw)
     if f.kind == "overrides":
         return ""

@@ -405,6 +405,7 @@ REFERENCE_FIELDS: tuple[tuple[str, ...], ...] = (
     ("fine_tuning", "labeling"),
     ("fine_tuning", "training", "model"),
     ("fine_tuning", "training", "gpu"),
+    ("fine_tuning", "training", "base_model"),
     ("fine_tuning", "serving", "model"),
     ("fine_tuning", "serving", "gpu"),
 )
@@ -413,11 +414,13 @@ REFERENCE_FIELDS: tuple[tuple[str, ...], ...] = (
 def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | None) -> list[Problem]:
     """Every catalog id the scenario names that the catalog lacks, with the closest ids."""
     from tcocalc.model.params import NoFineTuningOfferedError, resolve
+    from tcocalc.model.training import TrainingSetupError
 
     name = doc.name if doc else scenario.name
     problems: list[Problem] = []
     lookups = {
         "model": catalog.model,
+        "base_model": catalog.model,
         "gpu": catalog.gpu_offer,
         "labeling": catalog.labeling_method,
     }
@@ -446,6 +449,10 @@ def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | Non
             path = ("fine_tuning", "training", "model")
             line, col, _ = doc.position(path) if doc else (1, 1, [])
             problems.append(Problem(name, line, col, ".".join(path), str(exc)))
+        except TrainingSetupError as exc:
+            path = tuple(exc.field.split("."))
+            line, col, _ = doc.position(path) if doc else (1, 1, [])
+            problems.append(Problem(name, line, col, exc.field, str(exc)))
     return problems
 
 

@@ -208,9 +208,11 @@ def format_value(key: str, value: Value) -> str:
     f = FIELDS[key]
     if f.kind == "boolean":
         return "1" if value else "0"
-    if f.kind == "share" and value is None:
+    if f.kind in ("share", "optional") and value is None:
         return "auto"
-    if f.kind in ("number", "share"):
+    if f.kind == "ref" and value is None:
+        return ""
+    if f.kind in ("number", "share", "optional"):
         return format_number(float(value))  # type: ignore[arg-type]
     if f.kind == "date":
         return value.isoformat()  # type: ignore[union-attr]
@@ -254,7 +256,9 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
             if raw != int(raw):
                 raise QueryValueError(f"{_short(text)!r} is not a whole number")
             raw = int(raw)
-    elif f.kind == "share":
+    elif f.kind == "ref" and not text and not f.owner.model_fields[f.name].is_required():
+        return None
+    elif f.kind in ("share", "optional"):
         raw = None if text.strip().lower() in {"auto", "default", ""} else parse_number(text)
     elif f.kind == "boolean":
         raw = parse_bool(text)

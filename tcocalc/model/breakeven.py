@@ -177,28 +177,88 @@ def breakeven_volume(
     return BreakEvenVolume(challenger, hi, horizon, MAX_VOLUME)
 
 
-def category_change_costs(params: Params, scenario: Scenario) -> dict[str, float]:
-    """USD of one category change after go-live, for prompting and fine-tuning.
+@dataclass(frozen=True)
+class CategoryChangeCost:
+    """What one category change costs each strategy, at its real size (USD)."""
 
-    Prompting: hours to change the prompt + examples for the new categories. Fine-tuning: hours
-    per change + labeled examples for the new categories + one re-training run on the grown set.
-    People's time counts only when the scenario includes engineering. (With varied parameters,
-    their means are used.)
+    month: int
+    new_categories: float
+    live: bool
+    """Whether the tuned model serves in that month (the go-live month on)."""
+    prompting_usd: float
+    fine_tuning_usd: float
+
+
+def category_change_events(params: Params) -> list[CategoryChangeCost]:
+    """Every category change of the schedule with what it costs, by the engine's rules.
+
+    Prompting: its change hours + its examples for the new categories. Fine-tuning, during the
+    lead time (before the go-live month): what prompting pays + the tuned model's examples + their
+    share of the first model's training runs (the first model learns them). From the go-live month
+    on: its change hours + the tuned model's examples + a re-train on the data set grown to that
+    month, at that month's price (the successor's after a forced migration). People's time counts
+    only when the scenario includes engineering; with varied parameters, their means are used.
     """
 
     def m(x: c.Num) -> float:
         return float(np.mean(x))
 
     p = params
-    k = scenario.category_changes.new_categories_per_change or 1
     rate = m(p.engineer_usd_per_hour) if p.include_engineering else 0.0
-    prompting = m(c.people_usd(m(p.p_hours_per_category_change), rate)) + m(
-        c.labeling_usd(k * m(p.p_examples_per_new_category), m(p.p_usd_per_labeled_example))
-    )
-    examples = m(p.f_training_examples) + k * m(p.f_examples_per_new_category)
-    retrain = c.training_run_usd(
-        examples * m(p.f_tokens_per_example), m(p.f_epochs), m(p.f_usd_per_training_token)
-    )
-    labels = c.labeling_usd(k * m(p.f_examples_per_new_category), m(p.f_usd_per_labeled_example))
-    people = c.people_usd(m(p.f_hours_per_category_change), rate)
-    return {"prompting": prompting, "fine_tuning": m(people) + m(labels) + m(retrain)}
+    go = float(c.go_live_month(m(p.f_lead_time_weeks)))
+    schedule = np.asarray(p.new_categories, dtype=np.float64)
+    schedule = schedule.mean(axis=0) if schedule.ndim == 2 else schedule
+    moved = np.maximum.accumulate(np.asarray(p.forced_migration, dtype=bool))
+    tokens, epochs = m(p.f_tokens_per_example), m(p.f_epochs)
+    f_per_cat, p_per_cat = m(p.f_examples_per_new_category), m(p.p_examples_per_new_category)
+    out: list[CategoryChangeCost] = []
+    added = 0.0
+    for i, k in enumerate(schedule):
+        month = i + 1
+        added += k * f_per_cat
+        if k <= 0:
+            continue
+        prompting = m(c.people_usd(m(p.p_hours_per_category_change), rate)) + m(
+            c.labeling_usd(k * p_per_cat, m(p.p_usd_per_labeled_example))
+        )
+        tuned_labels = m(c.labeling_usd(k * f_per_cat, m(p.f_usd_per_labeled_example)))
+        live = month >= go
+        if live:
+            price = m(
+                p.f_successor_usd_per_training_token if moved[i] else p.f_usd_per_training_token
+            )
+            retrain = m(
+                c.training_run_usd((m(p.f_training_examples) + added) * tokens, epochs, price)
+            )
+            people = m(c.people_usd(m(p.f_hours_per_category_change), rate))
+            fine_tuning = people + tuned_labels + retrain
+        else:
+            first_runs = m(
+                c.training_run_usd(
+                    k * f_per_cat * tokens,
+                    epochs,
+                    m(p.f_usd_per_training_token),
+                    m(p.f_experiment_multiplier),
+                )
+            )
+            fine_tuning = prompting + tuned_labels + first_runs
+        out.append(CategoryChangeCost(month, float(k), live, prompting, fine_tuning))
+    return out
+
+
+def category_change_costs(params: Params, scenario: Scenario) -> dict[str, float]:
+    """USD of one category change for prompting and fine-tuning, as the headline quotes it.
+
+    The first change of the schedule from the go-live month on, at its real size (see
+    :func:`category_change_events`); without one, a change of one category in the go-live month
+    (the last month when go-live falls after the horizon).
+    """
+    events = [e for e in category_change_events(params) if e.live]
+    if not events:
+        go = int(c.go_live_month(float(np.mean(params.f_lead_time_weeks))))
+        one = np.zeros(params.horizon_months)
+        one[min(go, params.horizon_months) - 1] = 1.0
+        # (Go-live after the horizon: that change falls in the lead time.)
+        events = category_change_events(params.with_values(new_categories=one))
+    first = events[0]
+    return {"prompting": first.prompting_usd, "fine_tuning": first.fine_tuning_usd}

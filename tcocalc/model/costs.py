@@ -106,18 +106,78 @@ def token_inference_usd(
 
 @jitable
 def replicas_needed(
-    calls: Num, peak_to_average_ratio: Num, calls_per_second_per_replica: Num, min_replicas: Num
+    calls: Num,
+    peak_to_average_ratio: Num,
+    calls_per_second_per_replica: Num,
+    min_replicas: Num,
+    redundancy_replicas: float = 0.0,
+    p95_latency_seconds: float = 0.0,
+    slots_per_replica: float = 1.0,
+    call_seconds: float = 1.0,
 ) -> Num:
-    """Dedicated replicas for the peak: ``max(min, ceil(calls / s_per_month x peak / per_replica))``.
+    """Dedicated replicas for the peak: the most of three sizes, plus the spares (count).
+
+    ``max(min, ceil(peak calls/s / per replica), latency size) + redundancy``, where ``calls``
+    is the month's rate while the replicas run (calls/month) and the peak is ``calls / seconds
+    in a month x peak-to-average``. With a p95 target (``> 0``; one variant's numbers) the latency
+    size is ``ceil(servers / slots)`` replicas for the :func:`servers_for_p95` M/M/c servers, each
+    a slot of a replica's decode batch serving a call in ``call_seconds``.
 
     >>> replicas_needed(np.array([2_628_000.0, 0.0]), 3.0, 1.0, 1)
     array([3., 1.])
+    >>> float(replicas_needed(2_628_000.0, 3.0, 1.0, 1, redundancy_replicas=1.0))  # N+1
+    4.0
     """
     peak_calls_per_second = calls / SECONDS_PER_MONTH * peak_to_average_ratio
     # Rounding guards ceil() against float noise (3.0000000001 replicas is 3, not 4).
     # (numpy's round to 9 decimals, written out: rint(x * 1e9) / 1e9.)
     needed = np.ceil(np.rint(peak_calls_per_second / calls_per_second_per_replica * 1e9) / 1e9)
-    return np.maximum(needed, min_replicas)
+    if p95_latency_seconds > 0.0:
+        servers = servers_for_p95(
+            peak_calls_per_second,  # type: ignore[arg-type]  # one variant's number here
+            1.0 / call_seconds,
+            p95_latency_seconds,
+        )
+        needed = np.maximum(needed, np.ceil(np.rint(servers / slots_per_replica * 1e9) / 1e9))
+    return np.maximum(needed, min_replicas) + redundancy_replicas
+
+
+@jitable
+def servers_for_p95(
+    arrival_per_second: float, service_per_second: float, p95_seconds: float
+) -> float:
+    """The fewest M/M/c servers such that 95 % of calls finish within ``p95_seconds`` (count).
+
+    Calls arrive at rate λ (Poisson) and each server serves one at a time at rate μ. A call
+    waits longer than ``t`` with probability ``C(c, a) x exp(-(c μ - λ) t)`` (Erlang C, offered
+    load ``a = λ / μ``); the target holds when that is at most 5 % for ``t = p95 - 1 / μ``
+    (the wait left once the mean service time is spent). ``C`` comes from the Erlang B recurrence
+    ``B(k) = a B(k-1) / (k + a B(k-1))``, ``C = k B / (k - a (1 - B))``, which is stable for large
+    ``c`` (Kleinrock, *Queueing Systems* vol. 1, 1975, section 3.5). A target at or below the
+    mean service time cannot be met: ``inf`` (the inputs refuse it first).
+
+    Two calls/s served at one call/s each, within 2 s: a = 2; c = 3 gives C = 4/9 and
+    P(wait > 1 s) = 4/9 x e^-1 = 0.16; c = 4 gives C = 4/23 and 4/23 x e^-2 = 0.024 <= 5 %.
+    >>> servers_for_p95(2.0, 1.0, 2.0), servers_for_p95(0.0, 1.0, 2.0), servers_for_p95(2.0, 1.0, 1.0)
+    (4.0, 0.0, inf)
+    """
+    if arrival_per_second <= 0.0:
+        return 0.0
+    wait = p95_seconds - 1.0 / service_per_second
+    if wait <= 0.0:
+        return np.inf
+    a = arrival_per_second / service_per_second
+    limit = np.ceil(a + 10.0 * np.sqrt(a) + 100.0)
+    b = 1.0
+    k = 0.0
+    while k < limit:
+        k += 1.0
+        b = a * b / (k + a * b)
+        if k > a:
+            erlang_c = k * b / (k - a * (1.0 - b))
+            if erlang_c * np.exp(-(k * service_per_second - arrival_per_second) * wait) <= 0.05:
+                return k
+    return limit
 
 
 @jitable

@@ -13,6 +13,24 @@ Strategies
     re-train go to the prompting fallback until the next re-train (the batch cadence, or a drift
     re-train or forced migration, which learn whatever is pending).
 
+Rules, the same in both strategies with a tuned model (each pinned by a test in
+``tests/model/test_rules.py``)
+    *A category that arrives before go-live* (a month before the go-live month) is learnt by the
+    first model: its examples are labeled in the month it arrives and the first model's training
+    (charged in month 1) covers the data set as it stands at go-live. It needs no re-train and no
+    fine-tuning change hours.
+    *A change during the lead time* costs what prompting pays for it, since prompting serves the
+    traffic then: the prompt's change hours and the prompt's examples for the new categories, plus
+    the tuned model's examples for them (its first training needs them).
+    *A change from the go-live month on* costs the fine-tuning strategy its change hours, the
+    tuned model's examples and a re-train on the grown data set, at the prices of that month (the
+    successor's after a migration); the hybrid pays the prompt's hours and examples at once and the
+    tuned model's at its next re-train. :func:`tcocalc.model.breakeven.category_change_events`
+    reports each event at its real size.
+    *Dedicated replicas* are sized on the rate of calls while the tuned model is live (in the
+    go-live month: the live share of the calls over the live part of the month, i.e. the month's
+    full rate) and billed for the live part of the month.
+
 Components (USD per month; a strategy's total is their sum and nothing else)
     ``engineering``   build hours (month 1) + hours per category change / re-train
     ``maintenance``   upkeep hours per month
@@ -28,7 +46,6 @@ the category schedule an ``(n, H)`` one; every result then has a leading axis of
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterator
 from typing import Any, Literal, NamedTuple
 
@@ -37,8 +54,11 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
-from tcocalc.model.costs import RATE_ROW
-from tcocalc.model.params import NUMERIC_FIELDS, Params
+from tcocalc.model.params import Params
+from tcocalc.model.walk_inputs import (
+    _is_varied,
+    walk_arrays,
+)
 
 Arr = npt.NDArray[np.float64]
 Strategy = Literal["prompting", "fine_tuning", "hybrid"]
@@ -65,28 +85,6 @@ COMPONENT_LABELS = {
     "inference": "Inference",
     "errors": "Wrong answers",
 }
-
-Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
-"""One 1-D float64 array per numeric field: length 1 (shared by every variant) or n."""
-Series = namedtuple(
-    "Series",
-    (
-        "new_categories",
-        "forced_migration",
-        "prompt_migration",
-        "f_training_price_ratio",
-        "f_successor_training_price_ratio",
-        "f_hosting_change_usd_per_hour",
-        "f_successor_hosting_change_usd_per_hour",
-    ),
-)
-"""Month-first ``(H, 1)`` or ``(H, n)`` float64 arrays (migrations as 0/1)."""
-TABLE_FIELDS = ("p_prices", "p_successor_prices", "f_prices", "f_successor_prices")
-Tables = namedtuple(
-    "Tables", ("p_prices", "p_successor_prices", "f_prices", "f_successor_prices", "changed")
-)
-"""Month-first ``(H, RATE_ROW)`` rows of per-token rates, shared by every variant, and
-``changed`` (H,): 1.0 in the months whose rates differ from the month before."""
 
 STATE_ROWS = 12
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
@@ -188,6 +186,10 @@ def _walk(
         peak = _at(v.peak_to_average_ratio, i)
         per_replica = _at(v.f_calls_per_second_per_replica, i)
         min_replicas = _at(v.f_min_replicas, i)
+        spares = _at(v.f_redundancy_replicas, i)
+        p95 = _at(v.f_p95_latency_seconds, i)
+        slots = _at(v.f_slots_per_replica, i)
+        call_s = _at(v.f_call_seconds, i)
         replica_usd_h = _at(v.f_replica_usd_per_hour, i)
         share_per_new = _at(v.h_traffic_share_per_new_category, i)
         p_examples_new = _at(v.p_examples_per_new_category, i)
@@ -234,8 +236,14 @@ def _walk(
         )
         p_maintenance = c.people_usd(_at(v.p_maintenance_hours_per_month, i), rate)
         f_maintenance_full = c.people_usd(_at(v.f_maintenance_hours_per_month, i), rate)
+        # Categories that arrive before the go-live month are in the first model's data set.
+        before_live = 0.0
+        for mm in range(s.new_categories.shape[0]):
+            if mm + 1.0 >= go:
+                break
+            before_live += _at_month(s.new_categories, mm, i)
         initial_training = c.training_run_usd(
-            f_examples0 * f_tokens_per_example,
+            (f_examples0 + before_live * f_examples_new) * f_tokens_per_example,
             epochs,
             usd_per_training_token[0],
             _at(v.f_experiment_multiplier, i),
@@ -340,14 +348,20 @@ def _walk(
             gap = f_call - p_call
             hosting = c.hourly_usd(hosting_now, live)
             f_inference = calls * (p_call + live * gap) + hosting
-            if replica_usd_h > 0.0:
-                replicas = c.replicas_needed(calls * live, peak, per_replica, min_replicas)
+            if replica_usd_h > 0.0 and live > 0.0:
+                # Sized on the rate while live: (calls x live) over the live part of the month.
+                replicas = c.replicas_needed(
+                    calls, peak, per_replica, min_replicas, spares, p95, slots, call_s
+                )
                 f_inference += c.hourly_usd(replicas * replica_usd_h, live)
             f_errors = c.error_usd(calls, live * f_acc + (1.0 - live) * p_acc, wrong_usd)
             f_row = (
                 c.people_usd(f_hours, rate),
                 f_maintenance_full * live,
-                (f_labels_at_start if first else 0.0) + new_labels,
+                (f_labels_at_start if first else 0.0)
+                + new_labels
+                # During the lead time the prompt serves, so it needs the change's examples too.
+                + (p_change_labels if event and not after_live else 0.0),
                 initial_training if first else 0.0,
                 retrain_cost if f_runs else 0.0,
                 f_inference,
@@ -372,8 +386,18 @@ def _walk(
                 + (f_retrain_h if h_runs and not h_category_runs else 0.0)
             )
             h_inference = calls * (p_call + h_share * gap) + hosting
-            if replica_usd_h > 0.0:
-                replicas = c.replicas_needed(calls * h_share, peak, per_replica, min_replicas)
+            if replica_usd_h > 0.0 and live > 0.0:
+                # The tuned model's share of the calls, over the live part of the month.
+                replicas = c.replicas_needed(
+                    calls * (h_share / live),
+                    peak,
+                    per_replica,
+                    min_replicas,
+                    spares,
+                    p95,
+                    slots,
+                    call_s,
+                )
                 h_inference += c.hourly_usd(replicas * replica_usd_h, live)
             h_errors = c.error_usd(calls, h_share * f_acc + (1.0 - h_share) * p_acc, wrong_usd)
             h_row = (
@@ -419,53 +443,10 @@ def _walk(
         state[11, i] = categories_added
 
 
-def variant_count(p: Params) -> int:
-    """How many variants ``p`` holds: the length of its ``(n, 1)`` fields (or ``(n, H)``
-    schedule); 1 when every field is a number."""
-    sizes = [np.shape(getattr(p, f))[0] for f in NUMERIC_FIELDS if np.ndim(getattr(p, f))]
-    if np.ndim(p.new_categories) == 2:
-        sizes.append(np.shape(p.new_categories)[0])
-    return max(sizes, default=1)
-
-
-def _is_varied(p: Params) -> bool:
-    return any(np.ndim(getattr(p, f)) for f in NUMERIC_FIELDS) or np.ndim(p.new_categories) == 2
-
-
-def _vector(x: Any, n: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64).reshape(-1)
-    if a.size not in (1, n):
-        raise ValueError(f"{name}: {a.size} values for {n} variants")
-    return np.require(a, np.float64, ["C", "W"])
-
-
-def _months_first(x: Any, h: int, n: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64)
-    a = a[:, None] if a.ndim == 1 else a.T
-    if a.shape[0] != h or a.shape[1] not in (1, n):
-        raise ValueError(f"{name}: shape {np.shape(x)} for {n} variants and {h} months")
-    return np.require(a, np.float64, ["C", "W"])
-
-
 def _prepare(p: Params) -> tuple[Any, Any, Any, Any, int]:
-    n = variant_count(p)
-    h = p.horizon_months
-    values = Values(*(_vector(getattr(p, f), n, f) for f in NUMERIC_FIELDS))
-    series = Series(*(_months_first(getattr(p, f), h, n, f) for f in Series._fields))
-    p_now, p_next, f_now, f_next = (_table(getattr(p, f), h, f) for f in TABLE_FIELDS)
-    changed = np.zeros(h)
-    for table in (p_now, p_next, f_now, f_next):
-        changed[1:] += np.any(table[1:] != table[:-1], axis=1)
-    tables = Tables(p_now, p_next, f_now, f_next, changed)
+    values, series, tables, n = walk_arrays(p)
     on = component_mask(p.include_engineering, p.include_error_cost).astype(np.float64)
     return values, series, tables, on, n
-
-
-def _table(x: Any, h: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64)
-    if a.shape != (h, RATE_ROW):
-        raise ValueError(f"{name}: shape {a.shape} for {h} months (expected ({h}, {RATE_ROW}))")
-    return np.require(a, np.float64, ["C"])
 
 
 _NO_COMPONENTS = np.zeros((0, 3, 7, 1))

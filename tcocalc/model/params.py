@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import monthly_prices as mp
-from tcocalc.model.costs import usd_per_training_token_on_gpus
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -25,6 +24,8 @@ from tcocalc.model.scenario import (
     Scenario,
     ServerlessLoraServing,
 )
+from tcocalc.model.serving import plan_serving
+from tcocalc.model.training import TrainingSetupError, plan_training, token_passes_per_run
 from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
 from tcocalc.pricing.prices import TokenPrices, TunedPrices
 
@@ -71,6 +72,9 @@ class Params:
     f_usd_per_labeled_example: Num
     f_examples_per_new_category: Num
     f_epochs: Num
+    """Token passes of one run per labeled token: the epochs over the training share plus the
+    evaluation passes over the validation share at their cost (equal to the epochs when nothing
+    is held out for validation; :func:`tcocalc.model.training.token_passes_per_run`)."""
     f_usd_per_training_token: Num
     f_experiment_multiplier: Num
     # Fine-tuning: serving
@@ -126,6 +130,20 @@ class Params:
     f_successor_hosting_change_usd_per_hour: npt.NDArray[np.float64] = field(repr=False)
     include_engineering: bool = True
     include_error_cost: bool = False
+    # Dedicated serving beyond throughput (defaults: no spares, no latency target)
+    f_redundancy_replicas: Num = 0.0
+    """Spare replicas on top of the load (count; 1 = N+1)."""
+    f_p95_latency_seconds: Num = 0.0
+    """p95 latency target that sizes the replicas as an M/M/c queue (seconds; 0 = none)."""
+    f_slots_per_replica: Num = 1.0
+    """Requests one replica serves at once (its decode batch), the queue's servers per replica."""
+    f_call_seconds: Num = 1.0
+    """Seconds one call takes on a replica's slot (the queue's mean service time)."""
+    # Own-GPU training, as the analyses vary it (the walk reads f_usd_per_training_token only)
+    f_training_tokens_per_second_per_gpu: Num = 0.0
+    """Training throughput behind ``f_usd_per_training_token`` (tokens/s/GPU; 0: provider)."""
+    f_training_utilization: Num = 0.0
+    """Model FLOPs utilisation behind that throughput (fraction; 0: measured or provider)."""
 
     def with_values(self, **changes: object) -> Params:
         """A copy with some fields replaced (numbers or ``(n, 1)`` arrays)."""
@@ -297,8 +315,10 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     Each month is priced at the prices in force on its first day (dated periods, with the
     scenario's ``price_overrides`` in place; see :mod:`tcocalc.model.monthly_prices`).
 
-    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks, and
-    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices.
+    Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks,
+    :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices, and
+    :class:`~tcocalc.model.training.TrainingSetupError` for own-GPU training that cannot be derived
+    or does not fit in the GPUs' memory.
     """
     s = scenario
     p, f = s.prompting, s.fine_tuning
@@ -319,24 +339,27 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         return tuned_prices(s, model_id, model, days)
 
     no_tokens = mp.no_token_table(h)
-    training_usd: list[float] = [0.0] * h
+    training_tps = training_u = 0.0
     if isinstance(f.training, ProviderTraining):
         t_model = catalog.model(f.training.model)
         tuned_list = tuned(f.training.model, t_model)
         training_usd = [t.usd_per_1m_training_tokens / 1e6 for t in tuned_list]
+        # Providers bill a validation token like a training token.
+        passes = token_passes_per_run(
+            1.0, f.training.epochs, f.validation_share, f.evaluations_per_run, 1.0
+        )
     else:
-        gpu = catalog.gpu_offer(f.training.gpu)
-        training_usd = [
-            float(
-                usd_per_training_token_on_gpus(
-                    gpu.usd_per_gpu_hour, f.training.tokens_per_second_per_gpu
-                )
-            )
-        ] * h
+        plan = plan_training(s, catalog)
+        training_usd = [plan.usd_per_token_pass] * h
+        passes = plan.passes_per_labeled_token
+        training_tps = plan.tokens_per_second_per_gpu
+        training_u = plan.utilization or 0.0
 
     f_table, hosting = no_tokens, [0.0] * h
     replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
+    spares = p95 = 0.0
+    slots = call_seconds = 1.0
     if isinstance(f.serving, ProviderHostedServing):
         if not isinstance(f.training, ProviderTraining):
             raise NoFineTuningOfferedError(
@@ -351,8 +374,21 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         replica_usd_h = (
             f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
         )
-        per_replica = f.serving.calls_per_second_per_replica
+        serving = plan_serving(s, catalog)
+        per_replica = serving.calls_per_second_per_replica
         min_replicas = float(f.serving.min_replicas)
+        spares = float(f.serving.redundancy_replicas)
+        slots = float(f.serving.decode_batch_size)
+        call_seconds = serving.call_seconds
+        if f.serving.p95_latency_seconds is not None:
+            p95 = f.serving.p95_latency_seconds
+            if p95 <= serving.call_seconds:
+                raise TrainingSetupError(
+                    "fine_tuning.serving.p95_latency_seconds",
+                    f"a p95 target of {p95:g} s is below the {serving.call_seconds:.2g} s one "
+                    "call takes on a replica: raise it, or lower decode_batch_size or the "
+                    "tokens per call",
+                )
 
     share = s.hybrid.traffic_share_per_new_category
     if share is None:
@@ -415,7 +451,7 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_tokens_per_example=f.tokens_per_example,
         f_usd_per_labeled_example=f_label,
         f_examples_per_new_category=float(f.examples_per_new_category),
-        f_epochs=f.training.epochs,
+        f_epochs=passes,
         f_usd_per_training_token=training_usd[0],
         f_experiment_multiplier=f.training.experiment_multiplier,
         f_input_tokens_per_call=f.input_tokens_per_call,
@@ -456,6 +492,12 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,
+        f_redundancy_replicas=spares,
+        f_p95_latency_seconds=p95,
+        f_slots_per_replica=slots,
+        f_call_seconds=call_seconds,
+        f_training_tokens_per_second_per_gpu=training_tps,
+        f_training_utilization=training_u,
     )
 
 

@@ -12,9 +12,16 @@ import numpy.typing as npt
 
 from tcocalc.model import costs as c
 from tcocalc.model.bill_notes import bill_warnings
-from tcocalc.model.breakeven import BreakEven, breakeven, category_change_costs
+from tcocalc.model.breakeven import (
+    BreakEven,
+    CategoryChangeCost,
+    breakeven,
+    category_change_costs,
+    category_change_events,
+)
 from tcocalc.model.engine import COMPONENTS, STRATEGIES, Strategy, component_mask, compute
 from tcocalc.model.params import Params, end_of_availability, resolve
+from tcocalc.model.training import training_warnings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,11 +124,15 @@ class Result:
 
     @cached_property
     def cost_per_category_change(self) -> dict[str, float]:
-        """USD one category change costs each strategy after go-live (one event, all components).
-
-        The event has the scenario's ``new_categories_per_change`` (1 when no cadence is set).
+        """USD one category change costs each strategy after go-live (one event, all components):
+        the first change from go-live on at its real size, or one category in the go-live month.
         """
         return category_change_costs(self.params, self.scenario)
+
+    @cached_property
+    def category_changes(self) -> tuple[CategoryChangeCost, ...]:
+        """Every category change of the schedule with its real size and cost to each strategy."""
+        return tuple(category_change_events(self.params))
 
     def table(self) -> pd.DataFrame:
         """Tidy monthly table: month, strategy, component, usd, included (all combinations)."""
@@ -153,6 +164,7 @@ def project(scenario: Scenario, catalog: Catalog) -> Result:
             (f"month {e.month}: " if e.month >= 1 else "before month 1: ") + e.message
             for e in end_of_availability(scenario, catalog)
         ]
+        + list(training_warnings(scenario, catalog))
         + bill_warnings(scenario, catalog)
     )
     return Result(scenario=scenario, params=params, components=compute(params), warnings=warnings)

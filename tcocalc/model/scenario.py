@@ -150,16 +150,50 @@ class ProviderTraining(_Frozen):
 
 
 class SelfHostedTraining(_Frozen):
-    """Fine-tuning an open-weights model on rented GPUs."""
+    """Fine-tuning an open-weights model on rented GPUs.
+
+    The throughput comes from the model's size, the method and the GPU (see
+    :mod:`tcocalc.model.training`) unless a measured one is given, which wins.
+    """
 
     kind: Literal["self_hosted"] = "self_hosted"
+    base_model: Ref | None = Field(
+        default=None,
+        description="Catalog id of the open-weights model trained (empty: the serverless LoRA "
+        "base model).",
+    )
     gpu: Ref = Field(description="Catalog id of the GPU offer used for training.")
     gpu_count: int = Field(default=1, ge=1, le=1_024, description="GPUs used at once (count).")
-    tokens_per_second_per_gpu: float = Field(
-        gt=0, le=1e6, description="Training throughput (tokens/second/GPU)."
+    tokens_per_second_per_gpu: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Measured training throughput (tokens/second/GPU); empty: derived from the "
+        "model, method and GPU.",
     )
-    method: Literal["lora", "full"] = Field(
-        default="lora", description="LoRA adapter or full fine-tune of every weight."
+    method: Literal["lora", "qlora", "full"] = Field(
+        default="lora",
+        description="LoRA adapter, QLoRA (LoRA on a 4-bit base) or full fine-tune of every weight.",
+    )
+    precision: Literal["bf16", "fp8"] = Field(
+        default="bf16", description="Number format of the training matmuls (FP8 needs H100/L40S)."
+    )
+    model_flops_utilization: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the GPU's peak FLOPS the run achieves (fraction 0-1); empty: the "
+        "calibrated figure for the method and GPUs.",
+    )
+    cpu_offload: bool = Field(
+        default=False,
+        description="Keep the optimizer state in CPU memory: less GPU memory, slower steps.",
+    )
+    sequence_length_tokens: int = Field(
+        default=2048,
+        ge=128,
+        le=1_000_000,
+        description="Tokens per training sequence; sets activation memory (tokens).",
     )
     epochs: float = Field(default=3, gt=0, le=100, description="Passes over the dataset (count).")
     experiment_multiplier: float = Field(
@@ -168,6 +202,12 @@ class SelfHostedTraining(_Frozen):
         le=100,
         description="Training runs paid for the first model, sweeps included (x one run).",
     )
+
+    @model_validator(mode="after")
+    def _fp8_not_with_qlora(self) -> SelfHostedTraining:
+        if self.precision == "fp8" and self.method == "qlora":
+            raise ValueError("QLoRA computes in BF16 on its 4-bit base: set precision to bf16")
+        return self
 
 
 class ProviderHostedServing(_Frozen):
@@ -184,16 +224,51 @@ class ServerlessLoraServing(_Frozen):
 
 
 class DedicatedServing(_Frozen):
-    """Own GPU replicas, billed by the hour whether busy or idle."""
+    """Own GPU replicas, billed by the hour whether busy or idle.
+
+    A replica's throughput comes from the model's size and the GPU's bandwidth and FLOPS (see
+    :mod:`tcocalc.model.serving`) unless a measured one is given, which wins.
+    """
 
     kind: Literal["dedicated"] = "dedicated"
     gpu: Ref = Field(description="Catalog id of the GPU offer used for serving.")
     gpus_per_replica: int = Field(default=1, ge=1, le=64, description="GPUs per replica (count).")
-    calls_per_second_per_replica: float = Field(
-        gt=0, le=1e6, description="Sustained calls one replica serves (calls/second)."
+    calls_per_second_per_replica: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e6,
+        description="Measured calls one replica sustains (calls/second); empty: derived from the "
+        "model, the GPU and the batch.",
+    )
+    decode_batch_size: int = Field(
+        default=16,
+        ge=1,
+        le=4_096,
+        description="Requests a replica decodes together (count); more: higher throughput, "
+        "slower calls.",
+    )
+    batch_efficiency: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Share of the GPU's bandwidth and FLOPS rooflines the serving engine reaches "
+        "(fraction 0-1).",
     )
     min_replicas: int = Field(
         default=1, ge=1, le=1_000, description="Replicas kept up at any load (count)."
+    )
+    redundancy_replicas: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Spare replicas on top of the load, for failures and deploys (count; 1 = N+1).",
+    )
+    p95_latency_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=3_600,
+        description="Sizes replicas so 95 % of calls at peak finish within this (seconds); "
+        "empty: size for throughput only.",
     )
 
 
@@ -207,6 +282,18 @@ class FineTuning(_Frozen):
     training_examples: int = Field(ge=1, le=100_000_000, description="Labeled examples (count).")
     tokens_per_example: float = Field(
         gt=0, le=1_000_000, description="Tokens in one training example (tokens)."
+    )
+    validation_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.5,
+        description="Share of the labeled examples held out for validation (fraction 0-0.5).",
+    )
+    evaluations_per_run: int = Field(
+        default=0,
+        ge=0,
+        le=1_000,
+        description="Passes over the validation set during one training run (count).",
     )
     labeling: Ref = Field(description="Catalog id of the labeling method for training data.")
     examples_per_new_category: int = Field(
@@ -265,10 +352,11 @@ class FineTuning(_Frozen):
         if (
             isinstance(self.serving, ServerlessLoraServing)
             and isinstance(self.training, SelfHostedTraining)
-            and self.training.method != "lora"
+            and self.training.method == "full"
         ):
             raise ValueError(
-                "serverless LoRA serving needs a LoRA adapter: set training.method to 'lora'"
+                "serverless LoRA serving needs a LoRA adapter: set training.method to 'lora' or "
+                "'qlora'"
             )
         return self
 

@@ -31,13 +31,16 @@ from tcocalc.analytics import (
 )
 from tcocalc.model.engine import STRATEGIES, STRATEGY_LABELS
 from tcocalc.present import style
-from tcocalc.present.charts import base_layout
+from tcocalc.present.charts import base_layout, wrap_words
+from tcocalc.present.methods import data_range
 
+AXIS_TITLE_CHARS = 36
+"""Longest line of a map's axis title: the y title runs along a plot about 300 px tall."""
 MAX_TORNADO_BARS = 12
 """More bars than this do not read on a slide; the table lists every driver."""
-DOWN_COLOR = "#94A3B8"
-UP_COLOR = "#334155"
-NEUTRAL_LINE = "#6B7280"
+DOWN_COLOR = style.LIGHT["bar_down"]
+UP_COLOR = style.LIGHT["bar_up"]
+NEUTRAL_LINE = style.LIGHT["neutral"]
 
 
 class _Spec:
@@ -52,13 +55,8 @@ class _Spec:
         self.layout: dict[str, Any] = base_layout(
             title,
             subtitle,
-            xaxis={
-                "gridcolor": style.GRID_COLOR,
-                "zeroline": False,
-                "showline": True,
-                "linecolor": style.GRID_COLOR,
-            },
-            yaxis={"gridcolor": style.GRID_COLOR, "zeroline": False},
+            xaxis={"zeroline": False, "showline": True},
+            yaxis={"zeroline": False},
             shapes=[],
             annotations=[],
         )
@@ -213,16 +211,21 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
     )
     fig.add_vline(x=0, line={"color": style.BREAKEVEN_COLOR, "width": 1.5, "dash": "dash"})
     fig.update_layout(barmode="overlay", bargap=0.35, legend={"traceorder": "normal"})
-    ends = [0.0, t.base_difference_usd]
+    ends = [t.base_difference_usd]
     ends += [d for r in rows for d in (r.difference_low_usd, r.difference_high_usd)]
-    pad = 0.06 * ((max(ends) - min(ends)) or 1.0)
-    # Bars with a base would otherwise stretch the axis to their lengths as if they were values.
+    # The axis spans the bars on round ticks, not from $0 (the dashed line at $0, where the
+    # verdict flips, shows when a bar reaches it). Bars with a base would otherwise stretch the
+    # axis to their lengths as if they were values.
+    low, high, step = data_range(ends)
+    if low == high:
+        low, high = low - step, high + step
     fig.update_xaxes(
         tickprefix="$",
         tickformat="~s",
-        range=[min(ends) - pad, max(ends) + pad],
-        title_text=f"⇠ {challenger.lower()} cheaper · prompting cheaper ⇢   "
-        f"({challenger.lower()} − prompting at month {t.horizon_months})",
+        range=[low, high],
+        dtick=step,
+        title_text=f"⇠ {challenger.lower()} cheaper · prompting cheaper ⇢<br>"
+        f"{challenger.lower()} − prompting at month {t.horizon_months}",
         title_font={"size": 12},
     )
     left_out = len(t.rows) - len(rows)
@@ -249,7 +252,7 @@ def tornado_chart(t: Tornado, name: str = "", max_bars: int = MAX_TORNADO_BARS) 
 def _axis_title(key: str) -> str:
     d = DRIVERS[key]
     unit = "%" if d.mode == "accuracy" or d.unit == "share" else d.unit
-    return f"{d.label}, {unit}"
+    return wrap_words(f"{d.label}, {unit}", AXIS_TITLE_CHARS)
 
 
 def _axis_values(key: str, values: np.ndarray) -> list[float]:
@@ -348,7 +351,7 @@ def breakeven_map_chart(m: BreakEvenMap, name: str = "") -> go.Figure:
                 "symbol": "star",
                 "size": 17,
                 "color": style.BREAKEVEN_COLOR,
-                "line": {"color": "white", "width": 1.5},
+                "line": {"color": style.LIGHT["background_word"], "width": 1.5},
             },
             text=["today"],
             textposition="top right",
@@ -470,10 +473,10 @@ def fan_chart(mc: MonteCarlo, name: str = "", show_hybrid: bool = True) -> go.Fi
         yanchor="top",
         align="left",
         font={"size": 12},
-        bgcolor="rgba(255,255,255,0.85)",
+        bgcolor=style.LIGHT["label_background"],
     )
     fig.update_xaxes(title_text="Month", range=[0, h + 0.3], dtick=_month_tick(h))
-    fig.update_yaxes(title_text="Challenger − prompting, cumulative", tickprefix="$",
+    fig.update_yaxes(title_text="Challenger − prompting,<br>cumulative", tickprefix="$",
                      tickformat="~s")  # fmt: skip
     fig.update_layout(hovermode="x unified")
     return fig.figure()
@@ -537,8 +540,8 @@ def importance_chart(mc: MonteCarlo, challenger: str = "fine_tuning", name: str 
     fig.update_xaxes(
         range=[-1, 1],
         title_text=(
-            f"Rank correlation with {label.lower()} − prompting at the horizon "
-            f"(right: a higher input makes {label.lower()} relatively dearer)"
+            f"Rank correlation with {label.lower()} − prompting at the horizon<br>"
+            f"right: a higher input makes {label.lower()} relatively dearer"
         ),
     )
     longest = max((len(DRIVERS[k].label) for k, _ in items), default=10)

@@ -44,7 +44,7 @@ MAX_LABELLED_CHANGES = 4
 MAX_CHANGE_LINES = 24
 PANEL_SPACING = 0.03
 """Gap between the panels of :func:`monthly_cost`, as a fraction of the plot width."""
-CHANGE_COLOR = "#6B7280"
+CHANGE_COLOR = style.LIGHT["neutral"]
 
 
 def shown_strategies(show_hybrid: bool) -> tuple[Strategy, ...]:
@@ -80,21 +80,49 @@ def figure(spec: Spec) -> go.Figure:
     return go.Figure(spec, _validate=False)
 
 
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")
+_TO_DARK = {k.upper().replace(" ", ""): v for k, v in style.DARK_COLORS.items()}
+
+
+def _darken(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _darken(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_darken(v) for v in value]
+    if isinstance(value, str):
+        swapped = _TO_DARK.get(value.upper().replace(" ", ""))
+        if swapped is not None:
+            return swapped
+        if "color:" in value:  # inline styles in annotation text
+            return _HEX.sub(lambda m: _TO_DARK.get(m[0].upper(), m[0]), value)
+    return value
+
+
+def themed(fig: go.Figure, theme: style.Theme) -> go.Figure:
+    """``fig`` as the page shows it in ``theme``: for ``"dark"``, the dark template and every light
+    colour swapped for its dark counterpart (:data:`tcocalc.present.style.DARK_COLORS`).
+
+    >>> from tcocalc.model.projection import project
+    >>> from tcocalc.inputs.loader import DEFAULT_SCENARIO, PROJECT_ROOT, load_catalog, load_scenario
+    >>> catalog = load_catalog(PROJECT_ROOT / "tests" / "fixtures" / "pricing")
+    >>> dark = themed(cumulative_cost(project(load_scenario(DEFAULT_SCENARIO, catalog), catalog)), "dark")
+    >>> dark.layout.template.layout.paper_bgcolor, dark.data[0].line.color
+    ('#0E1117', '#60A5FA')
+    """
+    if theme != "dark":
+        return fig
+    spec = _darken(fig.to_plotly_json())
+    spec["layout"]["template"] = style.plotly_template("dark")
+    return figure(spec)
+
+
 def _x_axis(**extra: Any) -> Spec:
-    return {
-        "gridcolor": style.GRID_COLOR,
-        "zeroline": False,
-        "showline": True,
-        "linecolor": style.GRID_COLOR,
-        **extra,
-    }
+    return {"zeroline": False, "showline": True, **extra}
 
 
 def _y_axis(**extra: Any) -> Spec:
     return {
-        "gridcolor": style.GRID_COLOR,
         "zeroline": True,
-        "zerolinecolor": style.GRID_COLOR,
         "tickprefix": "$",
         "tickformat": "~s",
         "rangemode": "tozero",
@@ -102,41 +130,79 @@ def _y_axis(**extra: Any) -> Spec:
     }
 
 
+SUBTITLE_LINE_CHARS = 56
+"""Longest subtitle line: about what a 390 px phone shows at 12 px (plotly does not wrap text)."""
+SUBTITLE_LINE_PX = 15
+
+
+def subtitle_lines(subtitle: str, width: int = SUBTITLE_LINE_CHARS) -> list[str]:
+    """``subtitle`` broken at its `` · `` separators into lines of at most ``width`` characters
+    (a part longer than that stays whole).
+
+    >>> subtitle_lines("Customer support classifier (article) · USD · not counted: cost of wrong answers")
+    ['Customer support classifier (article) · USD', 'not counted: cost of wrong answers']
+    >>> subtitle_lines("")
+    ['']
+    """
+    lines: list[str] = []
+    for part in subtitle.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines or [""]
+
+
+def wrap_words(text: str, width: int = SUBTITLE_LINE_CHARS) -> str:
+    """``text`` broken at spaces into ``<br>``-separated lines of at most ``width`` characters, for
+    axis titles (plotly does not wrap; a long one is cut at the chart's edge).
+
+    >>> wrap_words("Recurring new categories per year, categories/year", 36)
+    'Recurring new categories per year,<br>categories/year'
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def base_layout(title: str, subtitle: str, **extra: Any) -> Spec:
     """The layout every chart of tcocalc shares (page, analysis, images): title with subtitle,
     fonts and colours of :mod:`tcocalc.present.style`, legend under the plot; ``extra`` keys are added.
 
-    Both texts are shown as typed (they carry the scenario's name): no plotly tags act in them.
+    The subtitle wraps at its `` · `` separators so that a phone shows all of it; the top margin
+    grows by a line for each extra line. Both texts are shown as typed (they carry the scenario's
+    name): no plotly tags act in them.
     """
-    title, subtitle = plotly_text(title), plotly_text(subtitle)
+    lines = subtitle_lines(subtitle)
+    more_px = SUBTITLE_LINE_PX * (len(lines) - 1)
+    title, sub = plotly_text(title), "<br>".join(plotly_text(line) for line in lines)
     return {
-        "template": "plotly_white",
+        "template": style.plotly_template("light"),
         "height": PAGE_HEIGHT_PX,
-        "font": {"family": style.FONT_FAMILY, "color": style.TEXT_COLOR, "size": 13},
         "title": {
-            "text": f"<b>{title}</b><br><span style='font-size:12px'>{subtitle}</span>",
+            "text": f"<b>{title}</b><br><span style='font-size:12px'>{sub}</span>",
             "x": 0.01,
             "xanchor": "left",
             "y": 0.97,
             "yanchor": "top",
             "font": {"size": 17},
         },
-        "margin": {"l": 70, "r": 24, "t": 70, "b": 40},
+        "margin": {"l": 70, "r": 24, "t": 70 + more_px, "b": 40},
         # Below the plot (under the axis title), where a legend that wraps on a narrow screen
         # grows the bottom margin instead of running into the title or the axis.
         "legend": {
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "y": -0.2,
+            "y": -0.25,
             "yref": "paper",
             "yanchor": "top",
             "font": {"size": 12},
-            "bgcolor": "rgba(255,255,255,0)",
         },
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
         **extra,
     }
 
@@ -204,7 +270,7 @@ def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
                     "x1": month,
                     "y0": 0,
                     "y1": 1,
-                    "line": {"color": "#9CA3AF", "width": 1, "dash": "dot"},
+                    "line": {"color": style.LIGHT["faint"], "width": 1, "dash": "dot"},
                 }
             )
             if len(changes) <= MAX_LABELLED_CHANGES:
@@ -218,7 +284,7 @@ def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
                         "xanchor": "left",
                         "yanchor": "top",
                         "xshift": 3,
-                        "font": {"size": 11, "color": "#4B5563"},
+                        "font": {"size": 11, "color": style.LIGHT["muted_text"]},
                     }
                 )
 
@@ -252,7 +318,7 @@ def cumulative_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
                 "marker": {
                     "symbol": "diamond",
                     "size": 10,
-                    "color": "white",
+                    "color": style.LIGHT["background_word"],
                     "line": {"color": style.STRATEGY_COLORS[s], "width": 2},
                 },
                 "hovertemplate": f"{label} re-trains in month %{{x}}<extra></extra>",
@@ -317,7 +383,7 @@ def _mark_breakeven(
                 "yanchor": "top",
                 "align": "left",
                 "font": {"size": 12, "color": color},
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "bgcolor": style.LIGHT["label_background"],
             }
         )
         return
@@ -353,7 +419,7 @@ def _mark_breakeven(
             "xanchor": "left" if right_room else "right",
             "align": "left" if right_room else "right",
             "font": {"size": 12, "color": style.BREAKEVEN_COLOR},
-            "bgcolor": "rgba(255,255,255,0.9)",
+            "bgcolor": style.LIGHT["label_background_strong"],
             "bordercolor": color,
             "borderwidth": 1,
             "borderpad": 4,
@@ -447,5 +513,5 @@ def monthly_cost(result: Result, show_hybrid: bool = True) -> go.Figure:
         annotations=titles,
         **axes,
     )
-    layout["margin"]["t"] = 90
+    layout["margin"]["t"] += 20  # the panels' titles
     return figure({"data": data, "layout": layout})

@@ -102,9 +102,8 @@ def overlay_chart(c: Comparison) -> go.Figure:
     layout = base_layout(
         "Cumulative cost, scenarios side by side",
         "USD · colour: strategy · line style: scenario",
-        xaxis={"title": {"text": "Month"}, "gridcolor": style.GRID_COLOR},
-        yaxis={"title": {"text": "Cumulative cost"}, "gridcolor": style.GRID_COLOR,
-               "tickprefix": "$", "tickformat": ",.0f"},
+        xaxis={"title": {"text": "Month"}},
+        yaxis={"title": {"text": "Cumulative cost"}, "tickprefix": "$", "tickformat": ",.0f"},
         hovermode="x unified",
     )  # fmt: skip
     return figure({"data": data, "layout": layout})

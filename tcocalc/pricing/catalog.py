@@ -217,6 +217,60 @@ class LlmModel(PricedRates, _Entry):
         """The availability conditions in force on ``day`` (``from`` on or before it)."""
         return [n for n in self.availability if n.from_ <= day]
 
+    # --- Model facts for training and serving it on own GPUs (not prices) ---
+    parameters_total_b: float | None = Field(
+        default=None,
+        gt=0,
+        le=10_000,
+        description="Parameters of the model, every expert included (billions); sets weight memory.",
+    )
+    parameters_active_b: float | None = Field(
+        default=None,
+        gt=0,
+        le=10_000,
+        description="Parameters used for one token (billions); fewer than the total for a "
+        "mixture-of-experts model, omitted (= total) for a dense one; sets FLOPs per token.",
+    )
+    hidden_size: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Width of the residual stream (count)."
+    )
+    layers: int | None = Field(
+        default=None, ge=1, le=10_000, description="Transformer blocks (count)."
+    )
+    parameters_source: AnyHttpUrl | None = Field(
+        default=None, description="Where the parameter counts and shape were read (a URL)."
+    )
+
+    @model_validator(mode="after")
+    def _facts_complete(self) -> LlmModel:
+        shape = (self.parameters_active_b, self.hidden_size, self.layers)
+        if self.parameters_total_b is None and any(x is not None for x in shape):
+            raise ValueError("give parameters_total_b with parameters_active_b/hidden_size/layers")
+        if self.parameters_total_b is not None and self.parameters_source is None:
+            raise ValueError("parameters_total_b needs parameters_source (the model card's URL)")
+        if (
+            self.parameters_active_b is not None
+            and self.parameters_total_b is not None
+            and self.parameters_active_b > self.parameters_total_b
+        ):
+            raise ValueError("parameters_active_b cannot exceed parameters_total_b")
+        return self
+
+    @property
+    def active_parameters_b(self) -> float | None:
+        """Parameters used per token (billions): the active count, else the total (dense model).
+
+        >>> LlmModel(provider="x", usd_per_1m_input_tokens=0, usd_per_1m_output_tokens=0,
+        ...          parameters_total_b=8.03, parameters_source="https://example.com",
+        ...          source="https://example.com", as_of="2026-11-01").active_parameters_b
+        8.03
+        """
+        return (
+            self.parameters_active_b
+            if self.parameters_active_b is not None
+            else (self.parameters_total_b)
+        )
+
 
 class GpuOffer(_Entry):
     """A GPU rented by the hour."""
@@ -225,6 +279,34 @@ class GpuOffer(_Entry):
     gpu: str = Field(min_length=1, max_length=80, description="GPU model, e.g. 'H100 80GB SXM'.")
     gpu_memory_gb: float = Field(gt=0, le=1_024, description="Memory of one GPU in GB.")
     usd_per_gpu_hour: float = Field(gt=0, le=200, description="USD per GPU per hour, on demand.")
+    # --- The chip's datasheet figures (dense, i.e. without 2:4 sparsity) ---
+    bf16_dense_tflops: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Peak dense BF16 tensor throughput of one GPU (TFLOPS, no sparsity).",
+    )
+    fp8_dense_tflops: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="Peak dense FP8 tensor throughput of one GPU (TFLOPS; omitted: no FP8).",
+    )
+    memory_bandwidth_tb_per_s: float | None = Field(
+        default=None, gt=0, le=1_000, description="Memory bandwidth of one GPU (TB/s)."
+    )
+    chip_source: AnyHttpUrl | None = Field(
+        default=None, description="The chip's datasheet, where those figures were read (a URL)."
+    )
+
+    @model_validator(mode="after")
+    def _chip_sourced(self) -> GpuOffer:
+        given = (self.bf16_dense_tflops, self.fp8_dense_tflops, self.memory_bandwidth_tb_per_s)
+        if any(x is not None for x in given) and self.chip_source is None:
+            raise ValueError("the chip's TFLOPS and bandwidth need chip_source (its datasheet)")
+        if self.fp8_dense_tflops is not None and self.bf16_dense_tflops is None:
+            raise ValueError("give bf16_dense_tflops together with fp8_dense_tflops")
+        return self
 
 
 class LabelingMethod(_Entry):

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from genai_prices.data_snapshot import DataSnapshot
     from genai_prices.types import ModelInfo, ModelPrice, Provider, TieredPrices
 
+if TYPE_CHECKING:  # imported when a look-up needs them: the bundled list costs ~0.8 s at start-up
+    from genai_prices.data_snapshot import DataSnapshot
+    from genai_prices.types import ModelInfo, Provider, TieredPrices
+
 GENAI_PRICES_URL = "https://github.com/pydantic/genai-prices"
 """``source`` of an entry whose provider lists no pricing page in the snapshot."""
 

@@ -46,6 +46,7 @@ def test_report_json_has_stable_keys(capsys, tmp_path):
         "breakeven",
         "breakeven_volume_calls_per_month",
         "cost_per_category_change_usd",
+        "category_changes",
         "warnings",
         "verdict",
         "breakeven_basis",

@@ -290,8 +290,15 @@ def test_placeholders_fill_the_kinds_a_scenario_does_not_use(
     values = query.flatten(article, fixture_catalog)
     assert values["ft.gpu"] == "h100" and values["ft.serve_gpu"] == "h100"
     assert values["ft.serve_model"] == "open-8b"  # the only serverless-LoRA model
-    assert values["ft.tokens_per_s"] == query.PLACEHOLDERS["ft.tokens_per_s"]
+    assert values["ft.tokens_per_s"] is None  # derived from the model, method and GPU
     switched = query.build(
-        {**values, "ft.training": "self_hosted", "ft.serving": "serverless_lora"}, fixture_catalog
+        # The fixture catalog has no model sizes or chip figures: a measured throughput is needed.
+        {
+            **values,
+            "ft.training": "self_hosted",
+            "ft.serving": "serverless_lora",
+            "ft.tokens_per_s": 2500.0,
+        },
+        fixture_catalog,
     )
     assert switched.fine_tuning.training.kind == "self_hosted"

@@ -44,11 +44,21 @@ def test_tornado_chart(basis, near):
     assert down.base == t.base_difference_usd
     assert down.x[-1] == pytest.approx(shown[0].difference_low_usd - t.base_difference_usd)
     assert up.x[-1] == pytest.approx(shown[0].difference_high_usd - t.base_difference_usd)
+    # The axis spans the bars on round ticks, not from $0: in the article every bar stays above
+    # $0 (prompting cheaper whatever one input does), so $0 is off the chart.
     lo, hi = fig.layout.xaxis.range
-    assert lo < 0 < t.base_difference_usd < hi  # the flip line and today both on the chart
+    ends = [t.base_difference_usd] + [
+        d for r in shown for d in (r.difference_low_usd, r.difference_high_usd)
+    ]
+    step = fig.layout.xaxis.dtick
+    assert lo <= min(ends) < lo + step and hi - step < max(ends) <= hi
+    assert lo % step == 0 and lo > 0
     assert any("+6 smaller" in (a.text or "") for a in fig.layout.annotations)
-    flipping = C.tornado_chart(A.tornado(near))
+    near_t = A.tornado(near)
+    flipping = C.tornado_chart(near_t)
     assert any(label.endswith("⇄") for label in flipping.data[0].y)
+    lo, hi = flipping.layout.xaxis.range
+    assert lo < 0 < hi  # a bar that flips the verdict crosses the $0 line, which is on the chart
 
 
 def test_breakeven_map_chart(basis):

@@ -162,3 +162,54 @@ def test_chart_renders_to_a_slide_sized_png(article: Scenario, fixture_catalog: 
         scale=charts.IMAGE_SCALE,
     )
     assert Image.open(io.BytesIO(png)).size == (style.SLIDE_WIDTH_PX, style.SLIDE_HEIGHT_PX)
+
+
+LIGHT_ONLY = {
+    style.LIGHT[role].upper().replace(" ", "")
+    for role in ("text", "muted_text", "grid", "background", "background_word", "ink", "bar_up")
+} | {"WHITE", "RGBA(255,255,255,0.85)", "RGBA(255,255,255,0.9)"}
+
+
+def _colours(spec: object) -> list[str]:
+    """Every string of a figure's JSON that sits under a key naming a colour."""
+    found: list[str] = []
+
+    def walk(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and "color" in key.lower():
+            found.append(node.upper().replace(" ", ""))
+
+    walk(spec)
+    return found
+
+
+def test_dark_charts_swap_every_light_neutral(article: Scenario, fixture_catalog: Catalog) -> None:
+    """On a dark page no chart keeps a light-theme text, grid, background or ink colour (they would
+    be black on black or white boxes), and the strategy lines take their lighter dark shades."""
+    r = project(updated(article, PLAIN), fixture_catalog)
+    for build in (charts.cumulative_cost, charts.monthly_cost):
+        light = build(r)
+        assert set(_colours(light.to_plotly_json())) & LIGHT_ONLY  # the check can fail
+        dark = charts.themed(light, "dark")
+        assert not set(_colours(dark.to_plotly_json())) & LIGHT_ONLY, build.__name__
+        assert dark.layout.template.layout.paper_bgcolor == style.PALETTES["dark"]["background"]
+    lines = _lines(charts.themed(charts.cumulative_cost(r), "dark"))
+    assert lines["Prompting"].line.color == style.DARK_COLORS[style.STRATEGY_COLORS["prompting"]]
+    assert charts.themed(light, "light") is light
+
+
+def test_subtitles_wrap_to_a_phone_width_and_the_title_makes_room(
+    article: Scenario, fixture_catalog: Catalog
+) -> None:
+    fig = charts.cumulative_cost(project(article, fixture_catalog))
+    # "Customer support classifier (article) · USD · not counted: cost of wrong answers" is 80
+    # characters: two lines of at most 56, and the top margin grows by one line (70 + 15 px).
+    subtitle = fig.layout.title.text.split("<span style='font-size:12px'>")[1]
+    assert subtitle.count("<br>") == 1
+    assert all(len(line) <= charts.SUBTITLE_LINE_CHARS for line in subtitle.split("<br>"))
+    assert fig.layout.margin.t == 85

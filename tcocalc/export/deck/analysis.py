@@ -6,7 +6,6 @@ the default ranges, fixed seed), or from the analyses the caller passes, e.g. th
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from pptx.chart.data import CategoryChartData, XyChartData
@@ -33,6 +32,7 @@ from tcocalc.export.deck.layout import (
     _write,
 )
 from tcocalc.model.engine import STRATEGY_LABELS
+from tcocalc.present.methods import BAND_LINE, PERT_LINE, RANK_LINE, SWITCHING_LINE, data_range
 from tcocalc.present.style import STRATEGY_COLORS, TEXT_COLOR
 from tcocalc.present.summary import difference, usd
 
@@ -43,42 +43,12 @@ TORNADO_BARS = 8
 """Drivers on the slide; the page and the CSV list every one."""
 LOW_COLOR, HIGH_COLOR = "#94A3B8", "#334155"
 
-PERT_LINE = (
-    "PERT: each uncertain input is drawn between its low and high value, most often near the "
-    "likely one."
-)
-BAND_LINE = "P10–P90: eight draws in ten fall between the two outer lines; P50 is the middle one."
-RANK_LINE = (
-    "Rank correlation (−1 to 1): how closely an input's draws move with the difference; the "
-    "largest drives the spread."
-)
-SWITCHING_LINE = (
-    "Switching value: how far one input must move, the others as they are, for the cheaper "
-    "strategy to change."
-)
-
-
-def nice_step(span: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2, 2.5 or 5 x 10^k) giving about ``ticks`` intervals over ``span``.
-
-    >>> nice_step(8000), nice_step(23_000), nice_step(0)
-    (2000.0, 5000.0, 1.0)
-    """
-    if span <= 0:
-        return 1.0
-    raw = span / ticks
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
-
 
 def _data_axis(chart: Chart, values: list[float]) -> None:
     """A value axis that spans the data on round ticks, not from $0."""
     low, high = min(values), max(values)
-    step = nice_step(high - low)
     axis = chart.value_axis
-    axis.minimum_scale = math.floor(low / step) * step
-    axis.maximum_scale = math.ceil(high / step) * step
-    axis.major_unit = step
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = data_range(values)
     axis.tick_labels.number_format = signed_format(max(abs(low), abs(high)))
     axis.tick_labels.number_format_is_linked = False
 
