@@ -18,6 +18,7 @@ from tcocalc.inputs.loader import InputFileError, load_scenario
 from tcocalc.model.projection import project
 from tcocalc.model.scenario import Scenario
 from tcocalc.present import compare as cmp
+from tcocalc.present import labels
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import data, look, safe, state
 
@@ -60,7 +61,7 @@ def link_params(params: dict[str, str], catalog: Catalog) -> list[str]:
             warnings.append(f"compare: the file behind {item!r} has errors")
             continue
         decoded = query.decode(given, base, catalog)
-        warnings.extend(f"compare {item}: {w}" for w in decoded.warnings)
+        warnings.extend(f"Compared “{item}”: {labels.link_warning(i)}" for i in decoded.ignored)
         saved[item] = (stem, decoded.scenario)
         out.append(item)
     st.session_state[SAVED] = saved

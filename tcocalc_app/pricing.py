@@ -15,12 +15,14 @@ Session-state keys all start with ``pricing_``.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from tcocalc.export.derivation import serving_derivation, training_derivation
 from tcocalc.inputs import editor as ed
+from tcocalc.inputs import yaml_words
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem
 from tcocalc.inputs.store import (
     CatalogState,
@@ -94,9 +96,24 @@ def catalog_key() -> str:
 
 
 def _problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
-    # st.code shows its text as it is: nothing a file says can act
-    text = "\n".join(map(str, problems)) or "(no details)"
-    st.code(safe.public(text), language=None, wrap_lines=True)
+    """Each problem in plain words first, then where it is (file, line, column, and the field)."""
+    if not problems:
+        st.caption("(no details)")
+    for p in problems:
+        field = f" · {p.path}" if p.path else ""
+        st.markdown(
+            f"- {safe.text(p.message)}  \n"
+            f"  :gray[{safe.text(p.file)}, line {p.line}, column {p.column}{safe.text(field)}]"
+        )
+
+
+def _first_problem(text: str, name: str, problems: list[Problem]) -> None:
+    """Jump to the first problem: the lines around it, numbered, the line to change marked."""
+    first = yaml_words.first_in(problems, name)
+    if first is None:
+        return
+    st.caption(f"Line {first.line} of {safe.text(name)}, where the first problem is:")
+    st.code(yaml_words.excerpt(text, first.line, first.column), language=None)
 
 
 # --- The tab ------------------------------------------------------------------------------------
@@ -110,7 +127,7 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
     _table(scenario, catalog, state)
     _training(scenario, catalog)
     st.divider()
-    _editor(state)
+    _editor(state, scenario)
 
 
 def render_print(result: Result, scenario: Scenario, catalog: Catalog) -> None:
@@ -280,7 +297,15 @@ def _open(folder: Any, name: str, *, force: bool = False) -> None:
     st.session_state.pop(k["refused"], None)
 
 
-def _editor(state: CatalogState) -> None:
+def scenario_file(state: CatalogState, scenario: Scenario, files: list[str]) -> int:
+    """Index in ``files`` of the file that holds the scenario's prompted model (0 if none does)."""
+    origins = state.layered.origins if state.layered else {}
+    where = origins.get(("models", scenario.prompting.model))
+    name = Path(where).name if where else None
+    return files.index(name) if name in files else 0
+
+
+def _editor(state: CatalogState, scenario: Scenario) -> None:
     st.subheader("Edit pricing files")
     folders = state.folders
     folder = folders.editable
@@ -289,6 +314,7 @@ def _editor(state: CatalogState) -> None:
     choice = st.selectbox(
         "File",
         [*files, NEW_FILE_OPTION],
+        index=scenario_file(state, scenario, files),  # until someone picks another
         key="pricing_file",
         help=f"Files in {safe.text(folder)}. Only plain `name.yaml` files directly in that folder.",
     )
@@ -352,6 +378,9 @@ def _editor(state: CatalogState) -> None:
         if problems:
             st.error(f"{len(problems)} problem(s): fix them to save.")
             _problems(problems)
+            _first_problem(text, name, problems)
+            with st.expander("The whole file, with line numbers"):
+                st.code(text, language="yaml", line_numbers=True)
         else:
             st.success(
                 "Valid."

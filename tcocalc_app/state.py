@@ -21,6 +21,7 @@ import streamlit as st
 from tcocalc.inputs import query
 from tcocalc.inputs.loader import InputFileError, parse_scenario
 from tcocalc.model.scenario import Scenario
+from tcocalc.present import labels
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import data
 
@@ -101,8 +102,8 @@ def init(ctx: Context) -> None:
     if stem not in ctx.choices:
         fallback = next(iter(ctx.choices))
         warnings.append(
-            f"{SCENARIO_PARAM}={stem} ignored: no such scenario file "
-            f"(there are: {', '.join(ctx.choices)}); showing {fallback}"
+            f"The link asks for the scenario “{stem}”, which is not one of the scenario files "
+            f"({', '.join(ctx.choices)}); showing {fallback}."
         )
         stem = fallback
     show_hybrid = True
@@ -110,7 +111,9 @@ def init(ctx: Context) -> None:
         try:
             show_hybrid = query.parse_bool(params[HYBRID_PARAM])
         except query.QueryValueError as exc:
-            warnings.append(f"{HYBRID_PARAM}={params[HYBRID_PARAM]} ignored: {exc}")
+            warnings.append(
+                f"“Show hybrid” = {params[HYBRID_PARAM]} from the link was not used: {exc}."
+            )
     st.session_state[PICK] = stem
     st.session_state[SHOW_HYBRID] = show_hybrid
     st.session_state[URL_WARNINGS] = warnings
@@ -126,7 +129,7 @@ def init(ctx: Context) -> None:
     params = {k: v for k, v in params.items() if k != compare.PARAM}
     params = {k: v for k, v in params.items() if not k.startswith(compare.SAVED_PREFIX)}
     decoded = query.decode(params, base, ctx.catalog, reserved=PAGE_PARAMS)
-    warnings.extend(decoded.warnings)
+    warnings.extend(labels.link_warning(i) for i in decoded.ignored)
     load_values(decoded.values)
 
 

@@ -24,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from tcocalc.inputs import yaml_words
 from tcocalc.inputs.limits import PRICING_LIMITS, SCENARIO_LIMITS, LimitError, Limits, bounded_yaml
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog, PricingFile, UnknownIdError
@@ -185,10 +186,11 @@ def parse_yaml(raw: bytes | str, name: str, limits: Limits = PRICING_LIMITS) -> 
         line, col = _line_col(exc.problem_mark)
         raise InputFileError([Problem(name, line, col, "", str(exc.problem))]) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # In words a person editing the file by hand knows, at the line to change.
+        what, at_context = yaml_words.plain(exc.context, exc.problem)
+        mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        raise InputFileError([Problem(name, line, col, "", f"invalid YAML: {what}")]) from None
+        raise InputFileError([Problem(name, line, col, "", f"{what} (invalid YAML)")]) from None
     except YAMLError as exc:
         raise InputFileError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:

@@ -345,6 +345,22 @@ class Decoded:
     """The parameters that were used, as given."""
     warnings: list[str] = field(default_factory=list)
     """One line per parameter that was ignored, naming it and saying why."""
+    ignored: list[Ignored] = field(default_factory=list)
+    """The same, structured, for words that name the page's controls (``labels.link_warning``)."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """Link parameters that were not used: as given, why, and the scenario rule they broke."""
+
+    given: dict[str, str]
+    """``{parameter: text}`` as the link gave them (shortened)."""
+    reason: str
+    known: bool = True
+    """False for a parameter that is no input of the page."""
+    problem: ValueProblem | None = None
+    tried: dict[str, Value] = field(default_factory=dict)
+    """The values the link asked for, for wording a broken rule."""
 
 
 def decode(
@@ -366,28 +382,37 @@ def decode(
     values = dict(base_values)
     applied: dict[str, str] = {}
     warnings: list[str] = []
+    ignored: list[Ignored] = []
     items = [(k, v) for k, v in params.items() if k not in reserved]
     if len(items) > MAX_PARAMS:
         warnings.append(
             f"{len(items) - MAX_PARAMS:,} more parameters ignored: a link holds at most "
             f"{MAX_PARAMS} (one per input)"
         )
+        ignored.append(Ignored({}, warnings[-1], known=False))
         items = items[:MAX_PARAMS]
     for key, given in items:
         text = given if isinstance(given, str) else (list(given)[-1] if given else "")
         if key not in FIELDS:
             warnings.append(f"{_short(key)}={_short(text)} ignored: unknown parameter")
+            ignored.append(Ignored({_short(key): _short(text)}, "unknown parameter", known=False))
             continue
         if len(text) > MAX_VALUE_CHARS:
             warnings.append(
                 f"{key}={_short(text)} ignored: {len(text):,} characters; at most "
                 f"{MAX_VALUE_CHARS:,}"
             )
+            ignored.append(
+                Ignored(
+                    {key: _short(text)}, f"{len(text):,} characters; at most {MAX_VALUE_CHARS:,}"
+                )
+            )
             continue
         try:
             values[key] = parse_value(key, text, catalog)
         except QueryValueError as exc:
             warnings.append(f"{key}={_short(text)} ignored: {exc}")
+            ignored.append(Ignored({key: _short(text)}, str(exc)))
             continue
         applied[key] = text
     while True:
@@ -402,6 +427,14 @@ def decode(
                 named = [k for k in problem.keys if k in applied] or culprits
                 shown = ", ".join(f"{k}={_short(applied[k])}" for k in named if k in applied)
                 warnings.append(f"{shown} ignored: {problem.message}")
+                ignored.append(
+                    Ignored(
+                        {k: _short(applied[k]) for k in named if k in applied},
+                        problem.message,
+                        problem=problem,
+                        tried=dict(values),
+                    )
+                )
             for k in dict.fromkeys(culprits):
                 values[k] = base_values[k]
                 applied.pop(k, None)
@@ -409,7 +442,7 @@ def decode(
                 scenario = base
                 values = dict(base_values)
                 break
-    return Decoded(scenario, values, applied, warnings)
+    return Decoded(scenario, values, applied, warnings, ignored)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -329,6 +329,46 @@ def explain(problem: query.ValueProblem, values: Mapping[str, query.Value]) -> A
     return Attention((first,), f"{label(first)}: {text[:1].lower()}{text[1:]}.".replace("..", "."))
 
 
+def _plain(message: str) -> str:
+    """A validation message with field names as the page's labels."""
+    text = _SNAKE.sub(
+        lambda m: _quote(_NAME_TO_KEY[m[0]]) if m[0] in _NAME_TO_KEY else m[0].replace("_", " "),
+        message,
+    )
+    return text.replace("Input should be", "should be")
+
+
+def link_warning(ignored: query.Ignored) -> str:
+    """A part of a link the page did not use, in the page's words: the control's label, the value
+    the link gave, and why (never an internal key).
+
+    >>> p = query.ValueProblem(("cc.every", "cc.per_change", "cc.events"),
+    ...     "set both every_months and new_categories_per_change, or neither")
+    >>> print(link_warning(query.Ignored({"cc.every": "3"}, p.message, problem=p,
+    ...     tried={"cc.every": 3, "cc.per_change": 0})))
+    “A change every” = 3 from the link was not used: a regular change every 3 months needs “New categories per regular change” above 0 (or set “A change every” to 0 for no cadence).
+    >>> print(link_warning(query.Ignored({"calls": "lots"}, "not a number")))
+    “Calls in month 1” = lots from the link was not used: not a number.
+    >>> print(link_warning(query.Ignored({"colour": "red"}, "unknown parameter", known=False)))
+    “colour=red” in the link is not an input of this page; it was left out.
+    """  # noqa: E501
+    if not ignored.known:
+        if not ignored.given:
+            return f"Part of the link was not used: {ignored.reason}."
+        key, text = next(iter(ignored.given.items()))
+        return f"“{key}={text}” in the link is not an input of this page; it was left out."
+    given = " and ".join(
+        f"{_quote(k)} = {text}" if k in LABELS else f"{k} = {text}"
+        for k, text in ignored.given.items()
+    )
+    verb = "were" if len(ignored.given) > 1 else "was"
+    if ignored.problem is not None:
+        why = explain(ignored.problem, ignored.tried).message
+    else:
+        why = _plain(ignored.reason).rstrip(".") + "."
+    return f"{given} from the link {verb} not used: {why[:1].lower()}{why[1:]}"
+
+
 # --- Every input of a scenario, for people ----------------------------------------------------
 
 SKIPPED = frozenset({"name", "description"})

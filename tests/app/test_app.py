@@ -203,9 +203,17 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
         )
     )
     warning = link_warnings(at)
-    for name in ("calls=lots", "p.accuracy=2", "colour=red", "p.model=gpt-9-ultra"):
+    # Each under its control's label with the value the link gave; no internal key is shown
+    # (an unknown parameter can only be quoted as given).
+    for name in (
+        "“Calls in month 1” = lots",
+        "“Accuracy (prompting)” = 2",
+        "“colour=red” in the link is not an input of this page",
+        "“Prompted model” = gpt-9-ultra",
+    ):
         assert name in warning
-    assert "growth" not in warning
+    assert "calls=" not in warning and "p.accuracy" not in warning and "p.model" not in warning
+    assert "growth" not in warning and "Monthly growth" not in warning
     assert values(at)["growth"] == 4.0 and values(at)["calls"] == 100_000.0
     assert at.query_params == {"scenario": "customer_support", "growth": "4"}
     assert len(at.metric) == 4
@@ -213,7 +221,7 @@ def test_bad_link_parameters_are_named_and_ignored(fixture_prices: None) -> None
 
 def test_an_unknown_scenario_in_the_link_falls_back(fixture_prices: None) -> None:
     at = ok(make_app({"scenario": "nope", "calls": "200000"}))
-    assert "scenario=nope ignored" in link_warnings(at)
+    assert "the scenario “nope”, which is not one of the scenario files" in link_warnings(at)
     assert at.query_params == {"scenario": "customer_support", "calls": "200000"}
 
 
@@ -425,6 +433,16 @@ def test_a_compare_link_opens_the_scenarios_side_by_side(fixture_prices: None) -
     assert at.query_params["compare"] == "customer_support,Plain,current"
     assert at.query_params["c.Plain"] == saved
     assert not link_warnings(at)
+
+
+def test_a_half_set_rule_in_the_link_is_worded_with_the_controls_labels(
+    fixture_prices: None,
+) -> None:
+    at = ok(make_app({"cc.every": "3"}))
+    warning = link_warnings(at)
+    assert "“A change every” = 3 from the link was not used" in warning
+    assert "needs “New categories per regular change” above 0" in warning
+    assert "cc.every" not in warning and "every_months" not in warning
 
 
 def test_the_print_view_lists_the_inputs_and_every_tab(fixture_prices: None) -> None:

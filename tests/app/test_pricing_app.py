@@ -62,8 +62,16 @@ def test_an_invalid_edit_lists_located_errors_and_cannot_be_saved(folder: Path) 
     at = page()
     at.text_area[0].set_value(GOOD.replace(PRICE_LINE, "usd_per_1m_input_tokens: -1")).run()
     assert any("1 problem(s)" in e for e in texts(at.error))
-    located = [m for m in texts(at.code) if "prices.yaml:7:5:" in m]
-    assert located and "models.gpt-4.1-mini.usd_per_1m_input_tokens" in located[0]
+    # Plain words first, then the place: file, line, column and the field.
+    (problem,) = [m for m in texts(at.markdown) if "prices.yaml, line 7, column 5" in m]
+    words, place = problem.split("\n")
+    assert "greater than or equal to 0" in words and "prices.yaml" not in words
+    assert "models.gpt-4.1-mini.usd_per_1m_input_tokens" in place
+    # The editor jumps to it: the lines around line 7, numbered, the line to change marked.
+    excerpt = next(c for c in texts(at.code) if "▶" in c)
+    assert "▶  7 │     usd_per_1m_input_tokens: -1" in excerpt.splitlines()
+    assert "     │     ^" in excerpt.splitlines()  # under column 5, where the field starts
+    assert "  4 │" in excerpt and " 10 │" in excerpt  # three lines either side
     assert button(at, "Save").disabled
     assert (folder / "prices.yaml").read_text() == GOOD
 
@@ -93,8 +101,10 @@ def test_a_broken_file_on_disk_keeps_the_last_good_prices(folder: Path) -> None:
     assert not at.exception
     assert texts(at.metric) == [NEVER]  # still computed, with the last good catalog
     assert any("keeps using the last good prices" in e for e in texts(at.error))
-    # The unclosed "[" is found where the next line's ":" cannot be in a list
-    assert any("prices.yaml:8:29: invalid YAML" in c for c in texts(at.code))
+    # The unclosed "[" is named where it opens, in plain words (no parser jargon)
+    (problem,) = [m for m in texts(at.markdown) if "prices.yaml, line 7, column 30" in m]
+    assert "A [ … ] list opened here is not closed" in problem
+    assert "<block" not in problem and "flow sequence" not in problem
 
 
 def test_a_save_over_a_changed_file_is_refused_with_a_diff(folder: Path) -> None:
@@ -189,3 +199,15 @@ def test_app_keeps_computing_with_the_last_good_prices(
     at.run()
     assert {m.label: m.value for m in at.metric}["Fine-tuning breaks even"] == "Month 14"
     assert not any("last good" in w for w in texts(at.warning))
+
+
+def test_the_editor_opens_the_file_of_the_scenarios_model(folder: Path) -> None:
+    # a_extra.yaml sorts first, but the scenario prompts gpt-4.1-mini, which prices.yaml holds.
+    (folder / "a_extra.yaml").write_text(
+        "schema_version: 1\ncurrency: USD\ngpu_offers:\n  a100:\n    provider: example\n"
+        "    gpu: A100 80GB\n    gpu_memory_gb: 80\n    usd_per_gpu_hour: 1.80\n"
+        "    source: https://example.com/gpus\n    as_of: 2026-11-01\n"
+    )
+    at = page()
+    assert at.selectbox(key="pricing_file").value == "prices.yaml"
+    assert at.text_area[0].value == GOOD

@@ -88,11 +88,14 @@ def test_a_model_without_fine_tuning_is_refused(fixture_catalog):
         ("", "s.yaml:1:1: the file is empty"),
         ("\x00\x01binary", "s.yaml:1:1: binary data (NUL bytes), not YAML text"),
         ("- a\n- b\n", "s.yaml:1:1: expected a mapping of keys to values, got CommentedSeq"),
-        ("a: 1\na: 2\n", "s.yaml:2:1: invalid YAML"),
+        ("a: 1\na: 2\n", "s.yaml:2:1: The key “a” appears twice in the same block"),
         ("a: &x [1, 2]\nb: *x\n", "s.yaml:2:4: anchors and aliases (*name) are not allowed"),
         ("a: !!python/object:os.system ls\n", "s.yaml:1:4: YAML tags"),
-        ("a:\n\tb: 1\n", "s.yaml:2:1: invalid YAML"),
-        ("a: [1, 2\n", "invalid YAML"),
+        ("a:\n\tb: 1\n", "s.yaml:2:1: A tab character: YAML indents with spaces only"),
+        # Where the list opened, not where the parser gave up.
+        ("a: [1, 2\n", "s.yaml:1:4: A [ … ] list opened here is not closed"),
+        ("a:\n  b:\n    x: 1\n   y: 2\n", "s.yaml:4:4: This line is indented differently"),
+        ("a: 1\nb\nc: 2\n", "s.yaml:2:1: This line has no colon"),
     ],
 )
 def test_bad_text_gets_a_located_error(text, expected):

@@ -183,10 +183,13 @@ BAD_INPUTS: dict[str, tuple[bytes, str]] = {
     "comments only": (b"# nothing here\n", "the file is empty"),
     "binary": (bytes(range(256)) * 4, "binary data"),
     "latin-1": ("as_of: café\n".encode("latin-1"), "not UTF-8"),
-    "tabs": (GOOD.replace("    provider: openai", "\tprovider: openai", 1).encode(), "\\t"),
+    "tabs": (
+        GOOD.replace("    provider: openai", "\tprovider: openai", 1).encode(),
+        "tab character",
+    ),
     "duplicate keys": (
         GOOD.replace("provider: openai\n", "provider: openai\n    provider: x\n", 1).encode(),
-        "duplicate key",
+        "appears twice",
     ),
     "billion laughs": (BILLION_LAUGHS.encode(), "aliases"),
     "python tag": (b"models: !!python/object:os.system {}\n", "tags"),
