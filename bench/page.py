@@ -20,6 +20,7 @@ from streamlit.testing.v1.element_tree import Widget
 
 from bench import report
 from tcocalc.inputs.loader import PROJECT_ROOT
+from tcocalc.inputs.query import CALL_STEPS
 from tests.browser_support import CHART, CHROMIUM, chromium, streamlit_server
 
 APP = PROJECT_ROOT / "app.py"
@@ -152,9 +153,40 @@ def first_render(tmp: Path) -> tuple[float, float, float] | None:
     return cold, statistics.median(page_times), statistics.median(bare_times)
 
 
+ANALYSIS_TARGET_S = 0.150
+
+
+def analysis_slider_cpu() -> tuple[float, float]:
+    """Server CPU of a re-run with the Analysis tab open after the call slider moves to a value it
+    has not had (the analyses are recomputed, not read from the cache), and of the same move on
+    the Break-even tab, in this process (AppTest runs the script in it)."""
+
+    def median_cpu(tab: str) -> float:
+        page = AppTest.from_file(str(APP), default_timeout=120).run()
+        page.session_state["tab"] = tab
+        page.run()
+        volumes = list(CALL_STEPS[5 : 5 + RUNS + 3])  # each a value not seen before (calls/month)
+        times = []
+        for i, calls in enumerate(volumes):
+            page.select_slider(key="in.calls").set_value(calls)
+            start = time.process_time()
+            page.run()
+            assert page.session_state["in.calls"] == calls
+            if i >= 3:
+                times.append(time.process_time() - start)
+            assert not page.exception, [e.message for e in page.exception]
+        return statistics.median(times)
+
+    return median_cpu("Analysis"), median_cpu("Break-even")
+
+
 def main() -> None:
     print("page")
     from tcocalc_app.inputs import GROUPS
+
+    analysis, plain = analysis_slider_cpu()
+    report("slider move, Analysis tab open (server CPU)", analysis, ANALYSIS_TARGET_S, plain,
+           "same move, Break-even tab")  # fmt: skip
 
     with tempfile.TemporaryDirectory() as tmp:
         for name, groups in (
