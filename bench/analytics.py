@@ -57,12 +57,13 @@ def _scenarios(catalog: Any) -> dict[str, Any]:
 
 def plain_python_cumulative(p: Any) -> np.ndarray:
     """The engine's month loop, interpreted: cumulative totals (months, 3, n)."""
-    values, series, on, n = engine._prepare(p)
+    values, series, tables, on, n = engine._prepare(p)
     h = p.horizon_months
-    out = np.empty((h, 3, n))
+    out = np.empty((3, h, n))
     engine._walk.py_func(
         values,
         series,
+        tables,
         p.f_retrain_every_months,
         p.h_retrain_every_months,
         on,
@@ -71,8 +72,9 @@ def plain_python_cumulative(p: Any) -> np.ndarray:
         h,
         engine._NO_COMPONENTS,
         out,
+        engine._NO_DIFFERENCES,
     )
-    return out
+    return np.moveaxis(out, 1, 0)
 
 
 def sorted_percentiles(x: np.ndarray, pcts: tuple[float, ...]) -> np.ndarray:

@@ -22,7 +22,7 @@ from tcocalc.model.training import TrainingSetupError, plan_training
 from tcocalc.present import gpu_summary, summary
 from tcocalc.present.charts import slug
 from tcocalc.pricing.catalog import Catalog
-from tcocalc_app import safe, state
+from tcocalc_app import bill_inputs, safe, state
 from tcocalc_app.state import Context
 from tcocalc_app.widgets import (
     SLOTS,
@@ -95,6 +95,7 @@ def workload(v: Values) -> None:
     slider(v, "growth", "Monthly growth (%/month)", 0.5, fmt="%.1f%%")
     number(v, "categories", "Categories today (count)", 1)
     number(v, "peak", "Peak / average traffic (ratio)", 0.5, fmt="%.1f")
+    slider(v, "batch", "Share of calls through the batch API (% of calls)", 0.05, fmt="percent")
     slider(v, "horizon", "Horizon (months)", 1)
 
 
@@ -145,6 +146,8 @@ def prompting(v: Values, catalog: Catalog) -> None:
     number(v, "p.examples", "Labeled examples: few-shot + evals (count)", 10)
     number(v, "p.examples_per_cat", "Examples per new category (count)", 5)
     pick(v, "p.labeling", "Labeling method (USD per example · as of)", **_labeling(catalog))
+    st.markdown("**The bill: caching, reasoning, a growing prompt**")
+    bill_inputs.prompting(v)
 
 
 def _training_changed(catalog: Catalog) -> None:
@@ -253,6 +256,8 @@ def fine_tuning(v: Values, catalog: Catalog) -> None:
     number(v, "ft.change_hours", "Effort per category change (hours)", 1, fmt="%g")
     number(v, "ft.retrain_months", "Scheduled re-training every (months; 0 = never)", 1)
     number(v, "ft.retrain_hours", "Effort per scheduled re-training (hours)", 1, fmt="%g")
+    st.markdown("**Prompt caching (where its provider caches)**")
+    bill_inputs.fine_tuning(v)
 
 
 def _sizing(v: Values, catalog: Catalog, part: str) -> None:
@@ -450,6 +455,7 @@ GROUPS: tuple[tuple[str, str, bool], ...] = (
     ("hybrid", "Hybrid", False),
     ("category_changes", "Category changes", False),
     ("people", "People & quality", False),
+    ("money", "Money over time", False),
     ("about", "Scenario details", False),
 )
 """``(key, title, open at start)`` of each sidebar group; the group's expander key is
@@ -470,6 +476,7 @@ def sidebar(ctx: Context, v: Values) -> None:
         "hybrid": lambda: hybrid(v),
         "category_changes": lambda: category_changes(v),
         "people": lambda: people(v),
+        "money": lambda: bill_inputs.money(v),
         "about": lambda: about(v),
     }
     slots: dict[str, Any] = {}

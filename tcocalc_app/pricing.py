@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from tcocalc.export.assumptions import serving_derivation, training_derivation
+from tcocalc.export.derivation import serving_derivation, training_derivation
 from tcocalc.inputs import editor as ed
 from tcocalc.inputs import yaml_words
 from tcocalc.inputs.loader import InputFileError, PricingFileError, Problem

@@ -118,6 +118,11 @@ class Basis:
 
     def varies(self, driver: Driver) -> bool:
         """Whether moving this driver can change anything (factor of a zero price cannot)."""
+        if driver.needs and not any(
+            np.any((a != 0) & np.isfinite(a))
+            for a in (np.asarray(getattr(self.params, f)) for f in driver.needs)
+        ):
+            return False
         if driver.mode == "factor":
             return any(float(np.asarray(getattr(self.params, f))) != 0 for f in driver.fields)
         if driver.mode == "categories_per_change":

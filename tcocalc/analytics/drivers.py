@@ -70,6 +70,9 @@ class Driver:
     """Counts (examples, categories): switching values are rounded to whole numbers for display."""
     plural: bool = False
     """The label is plural ("Monthly calls exceed ..."), for the sentences."""
+    needs: tuple[str, ...] = ()
+    """Params fields of which one must hold a finite non-zero value for this driver to change
+    anything (a hit rate without a cacheable prefix, a factor of a model that bills no tokens)."""
 
     def __post_init__(self) -> None:
         if self.mode == "value" and not self.fields:
@@ -85,7 +88,15 @@ class Driver:
         )
 
 
-_LINEAR = {"f_lead_time_weeks", "f_experiment_multiplier", "f_epochs", "f_training_utilization"}
+_LINEAR = {
+    "f_lead_time_weeks",
+    "f_experiment_multiplier",
+    "f_epochs",
+    "f_training_utilization",
+    "p_cache_hit_rate",
+    "batch_share",
+    "discount_rate_pct_per_year",
+}
 
 
 DRIVERS: dict[str, Driver] = {
@@ -130,18 +141,20 @@ DRIVERS: dict[str, Driver] = {
             "Prompted model's token prices",
             "× list price",
             "factor",
-            fields=("p_usd_per_1m_input_tokens", "p_usd_per_1m_output_tokens"),
+            fields=("p_price_factor",),
             upper=1_000.0,
             plural=True,
+            needs=("p_prices",),
         ),
         Driver(
             "fine_tuned_price",
             "Fine-tuned model's token prices",
             "× list price",
             "factor",
-            fields=("f_usd_per_1m_input_tokens", "f_usd_per_1m_output_tokens"),
+            fields=("f_price_factor",),
             upper=1_000.0,
             plural=True,
+            needs=("f_prices",),
         ),
         Driver(
             "f_hosting_usd_per_hour", "Hosting fee of the tuned model", "USD/hour", search_max=10.0
@@ -321,6 +334,46 @@ DRIVERS: dict[str, Driver] = {
             search_max=1.0,
         ),
         Driver(
+            "p_cache_hit_rate",
+            "Prompt cache hit rate",
+            "share",
+            upper=1.0,
+            search_max=1.0,
+            needs=("p_static_prefix_tokens_per_call", "p_input_tokens_per_new_category"),
+        ),
+        Driver(
+            "batch_share",
+            "Share of calls through the batch API",
+            "share",
+            upper=1.0,
+            search_max=1.0,
+        ),
+        Driver(
+            "p_price_change_pct_per_year",
+            "Yearly change of prompted prices",
+            "%/year",
+            lower=-90.0,
+            upper=100.0,
+            search_max=50.0,
+            plural=True,
+        ),
+        Driver(
+            "f_price_change_pct_per_year",
+            "Yearly change of tuned serving prices",
+            "%/year",
+            lower=-90.0,
+            upper=100.0,
+            search_max=50.0,
+            plural=True,
+        ),
+        Driver(
+            "discount_rate_pct_per_year",
+            "Discount rate",
+            "%/year",
+            upper=100.0,
+            search_max=50.0,
+        ),
+        Driver(
             "f_replica_usd_per_hour",
             "GPU replica price",
             "USD/hour",
@@ -415,6 +468,8 @@ def format_value(driver: Driver | str, v: float) -> str:
         return f"{v * 100:.1f} %"
     if d.unit == "%/month":
         return f"{v:+.3g} %/month"
+    if d.unit == "%/year":
+        return f"{v:+.3g} %/year" if d.lower < 0 else f"{v:.3g} %/year"
     if d.mode == "factor":
         return f"{v:.3g}× list price"
     if d.unit.startswith("USD/"):

@@ -32,7 +32,8 @@ from tcocalc.analytics.drivers import (
     DRIVERS,
     format_value,
 )
-from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, variant_count, walk
+from tcocalc.model.engine import AHEAD_TOLERANCE_USD, STRATEGIES, walk
+from tcocalc.model.walk_inputs import variant_count
 
 Arr = npt.NDArray[np.float64]
 IntArr = npt.NDArray[np.int64]
@@ -104,8 +105,9 @@ def default_ranges(source: Basis | Result | tuple[Scenario, Catalog]) -> tuple[U
     """Honest starting ranges from the scenario: volume ±30 %, growth -1/+2 points a month, effort
     estimates skewed high (build 0.8-1.5x, category changes 0.5-2x), token prices that may fall by
     half, new categories per year from none to twice today's (0-4 if none recur), own-GPU training
-    utilisation within the calibration's ±40 % (a measured throughput ±20 %), and, when wrong
-    answers are priced, accuracies a few points either way."""
+    utilisation within the calibration's ±40 % (a measured throughput ±20 %), when wrong answers
+    are priced, accuracies a few points either way, and the cache hit rate, batch share, discount
+    rate and price trends the scenario sets."""
     basis = basis_of(source)
     out: list[Uncertain] = []
 
@@ -141,6 +143,19 @@ def default_ranges(source: Basis | Result | tuple[Scenario, Catalog]) -> tuple[U
     for key, down, up in (("p_accuracy", 0.03, 0.02), ("f_accuracy", 0.03, 0.02)):
         a = basis.value(key)
         add(key, max(0.0, a - down), a, min(1.0, a + up))
+    # What the scenario expects of the bill, when it sets it: hit rates that may disappoint,
+    # batch shares and discount rates half to 1.5x, price trends 20 points lower to 10 higher.
+    hit = basis.value("p_cache_hit_rate")
+    if hit > 0:
+        add("p_cache_hit_rate", max(0.0, hit - 0.2), hit, min(1.0, hit + 0.05))
+    for key in ("batch_share", "discount_rate_pct_per_year"):
+        x = basis.value(key)
+        if x > 0:
+            add(key, 0.5 * x, x, 1.5 * x)
+    for key in ("p_price_change_pct_per_year", "f_price_change_pct_per_year"):
+        t = basis.value(key)
+        if t != 0:
+            add(key, t - 20.0, t, t + 10.0)
     return tuple(out)
 
 

@@ -27,6 +27,7 @@ from tcocalc.present.inert import terminal_text
 def report_json(result: Any, volume: Any) -> dict[str, Any]:
     """The machine-readable report (keys documented in the README; keep them stable)."""
     from tcocalc.model.engine import STRATEGIES
+    from tcocalc.present.summary import verdict
 
     h = result.horizon_months
 
@@ -74,6 +75,28 @@ def report_json(result: Any, volume: Any) -> dict[str, Any]:
             for e in result.category_changes
         ],
         "warnings": list(result.warnings),
+        # Issue 11: money over time and what the bill says.
+        "verdict": verdict(result),
+        "breakeven_basis": result.basis,
+        "discount_rate_pct_per_year": result.discount_rate_pct_per_year,
+        "discounted_totals_usd": {
+            s: {
+                str(m): round(float(result.discounted_cumulative[i, m - 1]), 2) for m in checkpoints
+            }
+            for i, s in enumerate(STRATEGIES)
+        },
+        "breakeven_by_basis": {
+            basis: {c: be(result.breakeven_on(c, basis)) for c in ("fine_tuning", "hybrid")}
+            for basis in ("plain", "discounted")
+        },
+        "price_overrides": {
+            model_id: {
+                **o.prices(),
+                **({"fine_tuning": o.tuned_prices()} if o.tuned_prices() else {}),
+                "note": o.note,
+            }
+            for model_id, o in result.scenario.price_overrides.items()
+        },
     }
 
 
@@ -81,6 +104,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tcocalc.model.breakeven import breakeven_volume
     from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
     from tcocalc.model.projection import project
+    from tcocalc.present.summary import verdict
 
     catalog = catalog_from_args(args)
     scenario = load_scenario(Path(args.file), catalog)
@@ -114,6 +138,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         flag = "" if result.mask[COMPONENTS.index(k)] else "  (not in totals)"
         print(f"{COMPONENT_LABELS[k]:<22}{cells}{flag}")
     print()
+    if result.basis == "discounted":
+        print(
+            f"{'discounted (month 1 $)':<22}"
+            + "".join(
+                f"{result.discounted_cumulative[i, m - 1]:>14,.0f}"
+                for i in range(len(STRATEGIES))
+                for m in checkpoints[-1:]
+            )
+            + f"   at month {h}, {result.discount_rate_pct_per_year:g} %/year"
+        )
+        print("Break-evens below compare discounted totals.")
+    for model_id, o in result.scenario.price_overrides.items():
+        print(
+            terminal_text(
+                f"negotiated prices (override) for {model_id}: {o.prices() | o.tuned_prices()}"
+            )
+        )
     print(f"Fine-tuning {result.fine_tuning_breakeven.describe()}.")
     print(f"Hybrid {result.hybrid_breakeven.describe()}.")
     if volume.monthly_calls is None:
@@ -133,6 +174,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"... and {len(changes) - 3} more category changes (each one: --json).")
     for w in result.warnings:
         print(f"warning: {w}")
+    print(terminal_text(verdict(result)))
     return EXIT_OK
 
 

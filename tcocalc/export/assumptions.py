@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from tcocalc.model.monthly_prices import month_days
+from tcocalc.model.params import model_prices as resolved_model_prices
+from tcocalc.model.params import tuned_prices
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -25,15 +28,11 @@ from tcocalc.model.scenario import (
     SelfHostedTraining,
     ServerlessLoraServing,
 )
-from tcocalc.model.serving import plan_serving
 from tcocalc.model.training import (
-    METHOD_LABELS,
-    UTILIZATION_SOURCE,
-    TrainingPlan,
-    format_gb,
     plan_training,
 )
 from tcocalc.pricing.catalog import Catalog, LabelingMethod
+from tcocalc.pricing.prices import TokenPrices
 
 SKIPPED_INPUTS = frozenset({"schema_version", "name", "description"})
 """Top-level fields that label the scenario rather than feed the numbers (shown on the title)."""
@@ -78,6 +77,10 @@ UNIT_BY_NAME: dict[str, str] = {
     "method": "option",
     "month": "month number",
     "start_date": "date",
+    "batch_share": "fraction of calls",
+    "cache_hit_rate": "fraction of calls",
+    "input_tokens_per_new_category": "tokens/call per category",
+    "price_overrides": "USD per 1M tokens (negotiated)",
 }
 """Units of fields whose name alone says it (checked before the suffixes)."""
 
@@ -89,6 +92,7 @@ UNIT_BY_SUFFIX: tuple[tuple[str, str], ...] = (
     ("_months", "months"),
     ("_tokens_per_call", "tokens/call"),
     ("tokens_per_example", "tokens/example"),
+    ("_pct_per_year", "%/year"),
     ("_pct", "%"),
 )
 
@@ -175,6 +179,22 @@ def _walk(model: BaseModel, prefix: str, scenario: Scenario) -> Iterator[InputLi
                     "categories",
                     "One-off change: categories added in that month.",
                 )
+        elif name == "price_overrides":
+            for model_id, override in value.items():
+                for group, prices in (
+                    ("", override.prices()),
+                    ("fine_tuning.", override.tuned_prices()),
+                ):
+                    for field, usd in prices.items():
+                        yield InputLine(
+                            f"{path}.{model_id}.{group}{field}",
+                            format_number(usd),
+                            "USD/hour" if field.endswith("_hour") else "USD per 1M tokens",
+                            "Negotiated price (scenario override, not the catalog's)"
+                            + (f": {override.note}" if override.note else ""),
+                        )
+        elif value is None and name == "reasoning_tokens_per_call":
+            yield InputLine(path, "catalog default", "tokens/call", info.description or "")
         elif value is None and name == "traffic_share_per_new_category":
             share = 1 / scenario.workload.categories
             yield InputLine(
@@ -211,16 +231,62 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
     lines: list[PriceLine] = []
     p, f = scenario.prompting, scenario.fine_tuning
 
-    def model_prices(used_for: str, model_id: str) -> None:
+    days = month_days(scenario.start_date, scenario.horizon_months)
+
+    def token_lines(
+        used_for: str,
+        model_id: str,
+        source: str,
+        as_of: dt.date,
+        prices: list[TokenPrices],
+        overrides: dict[str, float],
+        hit_rate: float,
+        note: str = "",
+        prefix: str = "",
+    ) -> None:
+        items = [("input tokens", "usd_per_1m_input_tokens")]
+        if hit_rate > 0:
+            items += [
+                ("cached input tokens", "usd_per_1m_cached_input_tokens"),
+                ("cache-write tokens", "usd_per_1m_cache_write_tokens"),
+            ]
+        items.append(("output tokens", "usd_per_1m_output_tokens"))
+        if scenario.workload.batch_share > 0 and prices[0].has_batch:
+            items += [
+                ("batch input tokens", "usd_per_1m_batch_input_tokens"),
+                ("batch output tokens", "usd_per_1m_batch_output_tokens"),
+            ]
+        for item, name in items:
+            value = getattr(prices[0], name)
+            marks = [note] if note else []
+            if name in overrides:
+                marks.append("scenario override (negotiated), not the catalog's price")
+            marks += [
+                f"from {day.isoformat()}: ${format_number(getattr(later, name))}"
+                for day, later, before in zip(days[1:], prices[1:], prices[:-1], strict=True)
+                if getattr(later, name) != getattr(before, name)
+            ]
+            unit = f"USD per 1M {item}"
+            lines.append(
+                PriceLine(
+                    used_for, model_id, prefix + item, value, unit, source, as_of, "; ".join(marks)
+                )
+            )
+
+    def model_prices(used_for: str, model_id: str, hit_rate: float) -> None:
         m = catalog.model(model_id)
         note = "genai-prices snapshot" if m.from_snapshot else ""
-        for item, value, unit in (
-            ("input tokens", m.usd_per_1m_input_tokens, "USD per 1M input tokens"),
-            ("output tokens", m.usd_per_1m_output_tokens, "USD per 1M output tokens"),
-        ):
-            lines.append(
-                PriceLine(used_for, model_id, item, value, unit, str(m.source), m.as_of, note)
-            )
+        override = scenario.price_overrides.get(model_id)
+        token_lines(
+            used_for,
+            model_id,
+            str(m.source),
+            m.as_of,
+            resolved_model_prices(scenario, model_id, m, days),
+            override.prices() if override else {},
+            hit_rate,
+            note,
+        )
 
     def labeling(used_for: str, method_id: str) -> None:
         method = catalog.labeling_method(method_id)
@@ -252,22 +318,27 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
             )
         )
 
-    model_prices("Prompting", p.model)
+    model_prices("Prompting", p.model, p.cache_hit_rate)
     labeling("Prompting examples", p.labeling)
     labeling("Fine-tuning data", f.labeling)
 
     if isinstance(f.training, ProviderTraining):
         tuned = catalog.model(f.training.model)
         if tuned.fine_tuning is not None:
+            override = scenario.price_overrides.get(f.training.model)
+            training = tuned_prices(scenario, f.training.model, tuned, days)[0]
             lines.append(
                 PriceLine(
                     "Fine-tuning training",
                     f.training.model,
                     "training tokens",
-                    tuned.fine_tuning.usd_per_1m_training_tokens,
+                    training.usd_per_1m_training_tokens,
                     "USD per 1M training tokens",
                     str(tuned.source),
                     tuned.as_of,
+                    "scenario override (negotiated), not the catalog's price"
+                    if override and "usd_per_1m_training_tokens" in override.tuned_prices()
+                    else "",
                 )
             )
     elif isinstance(f.training, SelfHostedTraining):
@@ -282,26 +353,36 @@ def price_lines(scenario: Scenario, catalog: Catalog) -> list[PriceLine]:
 
     if isinstance(f.serving, ProviderHostedServing) and isinstance(f.training, ProviderTraining):
         tuned = catalog.model(f.training.model)
-        ft = tuned.fine_tuning
-        if ft is not None:
-            for item, value, unit in (
-                ("tuned input tokens", ft.usd_per_1m_input_tokens, "USD per 1M input tokens"),
-                ("tuned output tokens", ft.usd_per_1m_output_tokens, "USD per 1M output tokens"),
-                ("hosting", ft.usd_per_hosting_hour, "USD per hour deployed"),
-            ):
-                lines.append(
-                    PriceLine(
-                        "Fine-tuned serving",
-                        f.training.model,
-                        item,
-                        value,
-                        unit,
-                        str(tuned.source),
-                        tuned.as_of,
-                    )
+        if tuned.fine_tuning is not None:
+            override = scenario.price_overrides.get(f.training.model)
+            overrides = override.tuned_prices() if override else {}
+            served = tuned_prices(scenario, f.training.model, tuned, days)
+            token_lines(
+                "Fine-tuned serving",
+                f.training.model,
+                str(tuned.source),
+                tuned.as_of,
+                list(served),
+                overrides,
+                f.cache_hit_rate,
+                prefix="tuned ",
+            )
+            lines.append(
+                PriceLine(
+                    "Fine-tuned serving",
+                    f.training.model,
+                    "hosting",
+                    served[0].usd_per_hosting_hour,
+                    "USD per hour deployed",
+                    str(tuned.source),
+                    tuned.as_of,
+                    "scenario override (negotiated), not the catalog's price"
+                    if "usd_per_hosting_hour" in overrides
+                    else "",
                 )
+            )
     elif isinstance(f.serving, ServerlessLoraServing):
-        model_prices("Fine-tuned serving (LoRA)", f.serving.model)
+        model_prices("Fine-tuned serving (LoRA)", f.serving.model, f.cache_hit_rate)
     elif isinstance(f.serving, DedicatedServing):
         gpu(
             "Fine-tuned serving (dedicated)",
@@ -358,184 +439,3 @@ def describe_as_of(lines: list[PriceLine]) -> str:
     if first == last:
         return f"prices as of {first.isoformat()}"
     return f"prices as of {first.isoformat()} to {last.isoformat()}"
-
-
-# --- How own-GPU training is derived (issue 12) ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DerivationRow:
-    """One step of a derivation: a quantity, its value and unit, and how it was obtained."""
-
-    quantity: str
-    value: float
-    unit: str
-    how: str
-    """The formula, or where the figure was read (a URL or "measured")."""
-
-
-def training_derivation(scenario: Scenario, catalog: Catalog) -> list[DerivationRow]:
-    """How the training time and cost on own GPUs follow from the model, method and GPUs.
-
-    Rows: parameters, FLOPs per token, peak, utilisation, tokens/s per GPU, token passes, GPU-hours,
-    wall-clock time, cost of the first model and the memory check; none for provider training.
-    Raises like :func:`tcocalc.model.training.plan_training` for a setup it refuses.
-    """
-    if not isinstance(scenario.fine_tuning.training, SelfHostedTraining):
-        return []
-    plan = plan_training(scenario, catalog)
-    return list(_derivation_rows(plan, scenario, catalog))
-
-
-def _derivation_rows(
-    plan: TrainingPlan, scenario: Scenario, catalog: Catalog
-) -> Iterator[DerivationRow]:
-    gpu = catalog.gpu_offer(plan.gpu_id)
-    model = catalog.model(plan.model_id) if plan.model_id else None
-    model_src = str(model.parameters_source) if model and model.parameters_source else ""
-    method = METHOD_LABELS[plan.method]
-    if plan.parameters_total_b is not None:
-        yield DerivationRow(
-            "Parameters", plan.parameters_total_b, "billion", f"{plan.model_id}: {model_src}"
-        )
-    if plan.parameters_active_b is not None and plan.parameters_active_b != plan.parameters_total_b:
-        yield DerivationRow(
-            "Active parameters per token", plan.parameters_active_b, "billion", "mixture-of-experts"
-        )
-    if plan.flops_per_token is not None:
-        factor = {"full": 6, "lora": 4, "qlora": 4}[plan.method]
-        yield DerivationRow(
-            "Training FLOPs per token",
-            plan.flops_per_token,
-            "FLOPs/token",
-            f"{factor} x active parameters ({method}; Kaplan et al. 2020, Hu et al. 2021)",
-        )
-    if plan.peak_tflops is not None:
-        yield DerivationRow(
-            f"Peak {plan.precision.upper()} of one {plan.gpu_name}",
-            plan.peak_tflops,
-            "TFLOPS (dense)",
-            str(gpu.chip_source or ""),
-        )
-    if plan.utilization is not None:
-        yield DerivationRow(
-            "Model FLOPs utilisation",
-            plan.utilization,
-            "fraction of peak",
-            "entered in the scenario" if plan.utilization_entered else UTILIZATION_SOURCE,
-        )
-    yield DerivationRow(
-        "Training throughput",
-        plan.tokens_per_second_per_gpu,
-        "tokens/s per GPU",
-        "measured (entered in the scenario)"
-        if plan.measured
-        else "peak x 1e12 x utilisation / FLOPs per token",
-    )
-    ft = scenario.fine_tuning
-    yield DerivationRow(
-        "Token passes per run",
-        plan.token_passes_per_run,
-        "tokens",
-        f"{format_number(ft.training.epochs)} epochs x training tokens + "
-        f"{ft.evaluations_per_run} evaluations x validation tokens x eval cost "
-        f"(validation share {format_number(ft.validation_share)})",
-    )
-    yield DerivationRow(
-        "GPU-hours per run",
-        plan.gpu_hours_per_run,
-        "GPU-hours",
-        "token passes / (tokens/s per GPU x 3,600)",
-    )
-    yield DerivationRow(
-        "Wall-clock time per run",
-        plan.wall_clock_hours_per_run,
-        "hours",
-        f"GPU-hours / {plan.gpu_count} GPUs at once",
-    )
-    yield DerivationRow(
-        "Training compute of the first model",
-        plan.runs_first_model * plan.gpu_hours_per_run * plan.usd_per_gpu_hour,
-        "USD",
-        f"{format_number(plan.runs_first_model)} runs x GPU-hours x "
-        f"${format_number(plan.usd_per_gpu_hour)}/GPU-hour",
-    )
-    if plan.memory is not None:
-        need = plan.memory
-        yield DerivationRow(
-            "GPU memory needed",
-            need.total_gb(plan.gpu_count),
-            "GB",
-            f"weights {format_gb(need.weights_gb)} + gradients {format_gb(need.gradients_gb)} + "
-            f"Adam state {format_gb(need.optimizer_gb)} + activations "
-            f"{format_gb(need.activations_gb_per_gpu)}/GPU at {need.sequence_length_tokens:,} "
-            f"tokens; {plan.gpu_count} x {plan.gpu_memory_gb:g} GB available",
-        )
-
-
-def serving_derivation(scenario: Scenario, catalog: Catalog) -> list[DerivationRow]:
-    """How a dedicated replica's throughput and latency follow from the model and GPU; none for
-    other serving. Raises like :func:`tcocalc.model.serving.plan_serving`."""
-    sv = scenario.fine_tuning.serving
-    if not isinstance(sv, DedicatedServing):
-        return []
-    plan = plan_serving(scenario, catalog)
-    rows: list[DerivationRow] = []
-    if plan.weights_gb is not None:
-        rows.append(
-            DerivationRow(
-                "Weights per replica",
-                plan.weights_gb,
-                "GB",
-                f"{plan.model_id}: parameters x 2 bytes (BF16) on {plan.gpus_per_replica} GPU(s)",
-            )
-        )
-    if plan.decode_step_seconds is not None:
-        rows.append(
-            DerivationRow(
-                "Decode step",
-                plan.decode_step_seconds,
-                "seconds",
-                f"weight bytes / (bandwidth x GPUs x batch efficiency {plan.batch_efficiency:g})",
-            )
-        )
-    if plan.decode_tokens_per_second is not None:
-        rows.append(
-            DerivationRow(
-                "Decode throughput",
-                plan.decode_tokens_per_second,
-                "tokens/s per replica",
-                f"{plan.batch} requests per step / step time (at most the prefill rate)",
-            )
-        )
-    if plan.prefill_tokens_per_second is not None:
-        rows.append(
-            DerivationRow(
-                "Prefill throughput",
-                plan.prefill_tokens_per_second,
-                "tokens/s per replica",
-                "peak BF16 x GPUs x batch efficiency / (2 x active parameters)",
-            )
-        )
-    rows.append(
-        DerivationRow(
-            "Calls per replica",
-            plan.calls_per_second_per_replica,
-            "calls/s",
-            "measured (entered in the scenario)"
-            if plan.measured
-            else "1 / (input tokens / prefill + output tokens / decode)",
-        )
-    )
-    rows.append(
-        DerivationRow(
-            "Latency of one call",
-            plan.call_seconds,
-            "seconds",
-            "input / prefill + output x step time; replicas sized as an M/M/c queue for the p95 "
-            "target"
-            if sv.p95_latency_seconds
-            else "input / prefill + output x step time",
-        )
-    )
-    return rows

@@ -20,13 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tcocalc.export.assumptions import (
-    describe_as_of,
-    input_lines,
-    price_lines,
-    serving_derivation,
-    training_derivation,
-)
+from tcocalc.export.assumptions import describe_as_of, input_lines, price_lines
 from tcocalc.export.common import (
     CHALLENGERS,
     checkpoints,
@@ -34,6 +28,7 @@ from tcocalc.export.common import (
     is_formula_like,
     verdict,
 )
+from tcocalc.export.derivation import serving_derivation, training_derivation
 from tcocalc.inputs.loader import dump_scenario
 from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
 from tcocalc.present.summary import breakeven_value, difference_sentence

@@ -27,7 +27,9 @@ from tcocalc.model.scenario import (
     DedicatedServing,
     FineTuning,
     Hybrid,
+    Money,
     People,
+    PriceOverride,
     Prompting,
     ProviderTraining,
     Scenario,
@@ -40,10 +42,21 @@ if TYPE_CHECKING:
     from tcocalc.pricing.catalog import Catalog
 
 Kind = Literal[
-    "number", "integer", "boolean", "text", "date", "choice", "ref", "events", "share", "optional"
+    "number",
+    "integer",
+    "boolean",
+    "text",
+    "date",
+    "choice",
+    "ref",
+    "events",
+    "share",
+    "optional",
+    "overrides",
 ]
 """``share`` and ``optional``: a number that may be left empty (None, written ``auto``) for a
-derived value; ``ref`` of an optional field: an id, or None (written as an empty value)."""
+derived value; ``ref`` of an optional field: an id, or None (written as an empty value);
+``overrides``: the scenario's negotiated prices as one line (:func:`format_overrides`)."""
 Ref = Literal["model", "ft_model", "lora_model", "gpu", "labeling"]
 Events = tuple[tuple[int, int], ...]
 """Category events as ``((month, new_categories), ...)``, in the scenario's order."""
@@ -136,6 +149,7 @@ FIELDS: dict[str, QueryField] = {
         _f("growth", ("workload", "monthly_growth_pct"), Workload),
         _f("categories", ("workload", "categories"), Workload, "integer"),
         _f("peak", ("workload", "peak_to_average_ratio"), Workload),
+        _f("batch", ("workload", "batch_share"), Workload),
         # Prompting
         _f("p.model", ("prompting", "model"), Prompting, "ref", "model"),
         _f("p.in_tokens", ("prompting", "input_tokens_per_call"), Prompting),
@@ -148,6 +162,10 @@ FIELDS: dict[str, QueryField] = {
         _f("p.examples_per_cat", ("prompting", "examples_per_new_category"), Prompting, "integer"),
         _f("p.migration_hours", ("prompting", "hours_per_model_migration"), Prompting),
         _f("p.accuracy", ("prompting", "accuracy"), Prompting),
+        _f("p.static_tokens", ("prompting", "static_prefix_tokens_per_call"), Prompting),
+        _f("p.cache_hits", ("prompting", "cache_hit_rate"), Prompting),
+        _f("p.tokens_per_cat", ("prompting", "input_tokens_per_new_category"), Prompting),
+        _f("p.reasoning", ("prompting", "reasoning_tokens_per_call"), Prompting, "optional"),
         # Fine-tuning: training
         _f(TRAINING_KEY, (*_TR, "kind"), ProviderTraining, "choice"),
         _f("ft.model", (*_TR, "model"), ProviderTraining, "ref", "ft_model", _API),
@@ -213,6 +231,8 @@ FIELDS: dict[str, QueryField] = {
         _f("ft.retrain_months", (*_FT, "retrain_every_months"), FineTuning, "integer"),
         _f("ft.retrain_hours", (*_FT, "hours_per_retrain"), FineTuning),
         _f("ft.accuracy", (*_FT, "accuracy"), FineTuning),
+        _f("ft.static_tokens", (*_FT, "static_prefix_tokens_per_call"), FineTuning),
+        _f("ft.cache_hits", (*_FT, "cache_hit_rate"), FineTuning),
         # Hybrid
         _f("hy.retrain_months", ("hybrid", "retrain_every_months"), Hybrid, "integer"),
         _f("hy.share", ("hybrid", "traffic_share_per_new_category"), Hybrid, "share"),
@@ -230,6 +250,11 @@ FIELDS: dict[str, QueryField] = {
         _f("people.usd_per_error", ("people", "usd_per_wrong_answer"), People),
         _f("eng", ("accounting", "include_engineering"), Accounting, "boolean"),
         _f("errors", ("accounting", "include_error_cost"), Accounting, "boolean"),
+        # Money over time, negotiated prices
+        _f("discount", ("money", "discount_rate_pct_per_year"), Money),
+        _f("p.price_trend", ("money", "prompted_price_change_pct_per_year"), Money),
+        _f("ft.price_trend", ("money", "tuned_price_change_pct_per_year"), Money),
+        _f("prices", ("price_overrides",), Scenario, "overrides"),
     )
 }
 """Every scenario field by its short key, in the order the page shows them."""
@@ -306,6 +331,8 @@ def flatten(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, Val
             out[key] = _default(f, scenario, catalog)
         elif f.kind == "events":
             out[key] = tuple((int(e["month"]), int(e["new_categories"])) for e in raw)
+        elif f.kind == "overrides":
+            out[key] = format_overrides(scenario.price_overrides)
         else:
             out[key] = _coerce(f, raw)
     return out
@@ -318,6 +345,8 @@ def _coerce(f: QueryField, raw: Any) -> Value:
         return int(raw)
     if f.kind in ("share", "optional"):
         return None if raw is None else float(raw)
+    if f.kind == "overrides":
+        return ""
     return cast(Value, raw)
 
 
@@ -362,6 +391,11 @@ def build(values: Mapping[str, Value], catalog: Catalog | None = None) -> Scenar
         value: Any = values[key]
         if f.kind == "events":
             value = [{"month": m, "new_categories": n} for m, n in value]
+        elif f.kind == "overrides":
+            try:
+                value = parse_overrides(str(value or ""))
+            except OverridesTextError as exc:
+                raise ScenarioValuesError([ValueProblem((key,), str(exc))]) from None
         node = data
         for part in f.path[:-1]:
             node = node.setdefault(part, {})
@@ -410,3 +444,98 @@ def keys_at(loc: Sequence[int | str]) -> tuple[str, ...]:
         return ("horizon", "cc.events")
     n = len(parts)
     return tuple(k for k, f in FIELDS.items() if f.path[:n] == tuple(parts))
+
+
+# --- Negotiated prices as one line of text ---------------------------------------------------
+
+OVERRIDE_KEYS: dict[str, str] = {
+    "in": "usd_per_1m_input_tokens",
+    "cached": "usd_per_1m_cached_input_tokens",
+    "write": "usd_per_1m_cache_write_tokens",
+    "out": "usd_per_1m_output_tokens",
+    "batch_in": "usd_per_1m_batch_input_tokens",
+    "batch_out": "usd_per_1m_batch_output_tokens",
+    "ft.train": "fine_tuning.usd_per_1m_training_tokens",
+    "ft.in": "fine_tuning.usd_per_1m_input_tokens",
+    "ft.cached": "fine_tuning.usd_per_1m_cached_input_tokens",
+    "ft.write": "fine_tuning.usd_per_1m_cache_write_tokens",
+    "ft.out": "fine_tuning.usd_per_1m_output_tokens",
+    "ft.batch_in": "fine_tuning.usd_per_1m_batch_input_tokens",
+    "ft.batch_out": "fine_tuning.usd_per_1m_batch_output_tokens",
+    "ft.hosting": "fine_tuning.usd_per_hosting_hour",
+}
+"""Short names of a price override's fields in the ``prices`` key (USD per 1M tokens; hosting in
+USD/hour)."""
+_FIELD_KEYS = {v: k for k, v in OVERRIDE_KEYS.items()}
+
+
+class OverridesTextError(ValueError):
+    """The ``prices`` text does not read as ``model:key=value,...;model:...``."""
+
+
+def format_overrides(overrides: Mapping[str, PriceOverride]) -> str:
+    """A scenario's negotiated prices as one line (the note percent-encoded).
+
+    >>> format_overrides({"gpt-4.1-mini": PriceOverride(usd_per_1m_input_tokens=0.2,
+    ...     fine_tuning={"usd_per_1m_training_tokens": 2.5}, note="2027 deal, 20% off")})
+    'gpt-4.1-mini:in=0.2,ft.train=2.5,note=2027%20deal%2C%2020%25%20off'
+    """
+    from urllib.parse import quote
+
+    parts = []
+    for model_id, o in overrides.items():
+        items = [f"{_FIELD_KEYS[k]}={_number(v)}" for k, v in o.prices().items()]
+        items += [
+            f"{_FIELD_KEYS['fine_tuning.' + k]}={_number(v)}" for k, v in o.tuned_prices().items()
+        ]
+        if o.note:
+            items.append(f"note={quote(o.note, safe='')}")
+        parts.append(f"{model_id}:{','.join(items)}")
+    return ";".join(parts)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(float(value))
+
+
+def parse_overrides(text: str) -> dict[str, dict[str, Any]]:
+    """The negotiated prices a ``prices`` line describes, as the scenario's ``price_overrides``
+    data (validated by the scenario model afterwards).
+
+    >>> parse_overrides("gpt-4.1-mini:in=0.2,ft.train=2.5,note=2027%20deal")["gpt-4.1-mini"]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'usd_per_1m_input_tokens': 0.2, 'fine_tuning': {'usd_per_1m_training_tokens': 2.5},
+     'note': '2027 deal'}
+    >>> parse_overrides("")
+    {}
+    """
+    from urllib.parse import unquote
+
+    out: dict[str, dict[str, Any]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        model_id, sep, body = part.partition(":")
+        if not sep or not model_id.strip():
+            raise OverridesTextError(f"{part[:40]!r}: write model:in=0.2,out=1.6")
+        entry: dict[str, Any] = {}
+        for item in filter(None, (i.strip() for i in body.split(","))):
+            name, eq, raw = item.partition("=")
+            if not eq:
+                raise OverridesTextError(f"{item[:40]!r}: write key=value")
+            if name == "note":
+                entry["note"] = unquote(raw)
+                continue
+            if name not in OVERRIDE_KEYS:
+                raise OverridesTextError(
+                    f"{name[:20]!r} is not a price; use {', '.join(OVERRIDE_KEYS)}"
+                )
+            try:
+                value = float(raw)
+            except ValueError:
+                raise OverridesTextError(f"{raw[:20]!r} is not a number") from None
+            field = OVERRIDE_KEYS[name]
+            if field.startswith("fine_tuning."):
+                entry.setdefault("fine_tuning", {})[field.removeprefix("fine_tuning.")] = value
+            else:
+                entry[field] = value
+        out[model_id.strip()] = entry
+    return out

@@ -437,6 +437,13 @@ def reference_problems(scenario: Scenario, catalog: Catalog, doc: Document | Non
         except UnknownIdError as exc:
             line, col, _ = doc.position(path) if doc else (1, 1, [])
             problems.append(Problem(name, line, col, ".".join(path), str(exc)))
+    for model_id in scenario.price_overrides:
+        path = ("price_overrides", model_id)
+        try:
+            catalog.model(model_id)
+        except UnknownIdError as exc:
+            line, col, _ = doc.position(path) if doc else (1, 1, [])
+            problems.append(Problem(name, line, col, ".".join(path), str(exc)))
     if not problems:
         try:
             resolve(scenario, catalog)

@@ -50,6 +50,7 @@ from tcocalc.inputs.link_keys import (
     TRAINING_KEY,
     Events,
     Kind,
+    OverridesTextError,
     QueryField,
     QueryValueError,
     Ref,
@@ -61,7 +62,9 @@ from tcocalc.inputs.link_keys import (
     build,
     catalog_ids,
     flatten,
+    format_overrides,
     keys_at,
+    parse_overrides,
 )
 from tcocalc.model.scenario import CategoryEvent
 
@@ -266,6 +269,19 @@ def parse_value(key: str, text: str, catalog: Catalog | None = None) -> Value:
             raise QueryValueError(f"{_short(text)!r} is not a date (YYYY-MM-DD)") from None
     elif f.kind == "events":
         return parse_events(text)
+    elif f.kind == "overrides":
+        try:
+            data = parse_overrides(text)
+            overrides = _adapter(key).validate_python(data)
+        except OverridesTextError as exc:
+            raise QueryValueError(str(exc)) from None
+        except ValidationError as exc:
+            raise QueryValueError(_first_message(exc)) from None
+        if catalog is not None:
+            for model_id in overrides:
+                if model_id not in catalog_ids(catalog, "model"):
+                    raise QueryValueError(f"{_short(model_id)!r} is not a model of the catalog")
+        return format_overrides(overrides)
     elif f.kind == "choice":
         if text not in f.choices:
             raise QueryValueError(f"{_short(text)!r} is not one of {', '.join(f.choices)}")

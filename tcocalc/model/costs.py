@@ -259,3 +259,166 @@ def retrain_due(every_months: int, month: Num, go_live: Num) -> Num:
     # for these small integers; cheaper than a modulo in the compiled walk).
     quotient = since / max(every_months, 1)
     return (every_months > 0) & (since > 0) & (quotient == np.floor(quotient))
+
+
+# --- What the bill really says: caching, batch, long-context tiers, trends, discounting -------
+
+RATE_COLUMNS: tuple[str, ...] = (
+    "usd_per_1m_input_tokens",
+    "usd_per_1m_cached_input_tokens",
+    "usd_per_1m_cache_write_tokens",
+    "usd_per_1m_output_tokens",
+    "usd_per_1m_batch_input_tokens",
+    "usd_per_1m_batch_cached_input_tokens",
+    "usd_per_1m_batch_cache_write_tokens",
+    "usd_per_1m_batch_output_tokens",
+)
+"""The eight per-token prices of one price list, in the order of a row of rates (USD per 1M)."""
+TIER_START = len(RATE_COLUMNS)
+"""Column of a row of rates holding the long-context tier's ``start_tokens`` (inf: no tier)."""
+TIER_RATES = TIER_START + 1
+"""First column of the tier's eight prices (same order as :data:`RATE_COLUMNS`)."""
+ABOVE_THRESHOLD = TIER_RATES + len(RATE_COLUMNS)
+"""Column holding 1.0 when the tier bills only the tokens past its start (``above_threshold``)."""
+RATE_ROW = ABOVE_THRESHOLD + 1
+"""Length of a row of rates: base prices, tier start, tier prices, tier rule."""
+
+
+@jitable
+def prompt_tokens_per_call(
+    input_tokens_per_call: Num, input_tokens_per_new_category: Num, categories_added: Num
+) -> Num:
+    """A prompt that grows with the categories it covers: ``input + per category x added``
+    (tokens/call). Each new category's description and few-shot examples join every call.
+
+    >>> float(prompt_tokens_per_call(2_000.0, 40.0, 3.0))  # 2,000 + 40 x 3
+    2120.0
+    """
+    return input_tokens_per_call + input_tokens_per_new_category * categories_added
+
+
+@jitable
+def cached_tokens_per_call(static_prefix_tokens_per_call: Num, cache_hit_rate: Num) -> Num:
+    """Prompt tokens read from the cache, on average per call: ``static prefix x hit rate``
+    (tokens/call); the rest of the prefix, ``static x (1 - hit rate)``, is written on a miss.
+
+    >>> float(cached_tokens_per_call(1_000.0, 0.9))
+    900.0
+    """
+    return static_prefix_tokens_per_call * cache_hit_rate
+
+
+@jitable
+def usd_per_call(
+    rates: Arr,
+    prompt_tokens: float,
+    static_prefix_tokens: float,
+    cache_hit_rate: float,
+    output_tokens: float,
+    batch_share: float,
+) -> float:
+    """USD of one call under a row of rates (see :data:`RATE_COLUMNS`), on average over the calls.
+
+    The prompt's ``static_prefix_tokens`` are read from the cache on ``cache_hit_rate`` of calls
+    (cached-input price) and written on the others (cache-write price, the input price where
+    writes cost no extra); the rest of the prompt is billed at the input price; ``output_tokens``
+    (reasoning included) at the output price. ``batch_share`` of calls pay the batch prices.
+    A prompt longer than the tier's start pays the tier's prices: for every token of the call
+    (``whole_request``), or only for the prompt tokens past the start, cached ones first, output
+    at the tier's price (``above_threshold``). The same bill as
+    :func:`tcocalc.pricing.billing.usd_per_call`, averaged over hits, misses and batch calls.
+
+    gpt-4.1-mini (0.40 in, 0.10 cached, 0.40 write, 1.60 out; batch 0.20 / 0.10 / 0.40 / 0.80), a
+    1,150-token prompt of which 1,000 static, 90 % of calls hitting the cache, 25 tokens out:
+
+    >>> r = np.array([0.40, 0.10, 0.40, 1.60, 0.20, 0.10, 0.40, 0.80, np.inf, *[0.0] * 8, 0.0])
+    >>> def micro(*a): return round(float(usd_per_call(*a)) * 1e6, 6)  # USD per million calls
+    >>> micro(r, 1_150.0, 1_000.0, 0.9, 25.0, 0.0)  # 150 x .4 + 900 x .1 + 100 x .4 + 25 x 1.6
+    230.0
+    >>> micro(r, 1_150.0, 0.0, 0.0, 25.0, 0.0)  # 1150 x .40 + 25 x 1.60: no caching
+    500.0
+    >>> micro(r, 1_150.0, 0.0, 0.0, 25.0, 1.0)  # 1150 x .20 + 25 x .80: all through batch
+    250.0
+
+    A tier at 1,000 tokens at twice the prices, billed on the whole request and above the start:
+
+    >>> t = r.copy(); t[8] = 1_000.0; t[9:17] = 2 * r[:8]
+    >>> micro(t, 1_150.0, 0.0, 0.0, 25.0, 0.0)  # 1150 x .80 + 25 x 3.20
+    1000.0
+    >>> t[17] = 1.0
+    >>> micro(t, 1_150.0, 0.0, 0.0, 25.0, 0.0)  # 1000 x .40 + 150 x .80 + 25 x 3.20
+    600.0
+    """
+    cached = cached_tokens_per_call(static_prefix_tokens, cache_hit_rate)
+    written = static_prefix_tokens - cached
+    uncached = prompt_tokens - static_prefix_tokens
+    start = rates[TIER_START]
+    if prompt_tokens <= start:
+        standard = (
+            uncached * rates[0] + cached * rates[1] + written * rates[2] + output_tokens * rates[3]
+        )
+        batch = (
+            uncached * rates[4] + cached * rates[5] + written * rates[6] + output_tokens * rates[7]
+        )
+    elif rates[ABOVE_THRESHOLD] == 0.0:
+        t = TIER_RATES
+        standard = (
+            uncached * rates[t]
+            + cached * rates[t + 1]
+            + written * rates[t + 2]
+            + output_tokens * rates[t + 3]
+        )
+        batch = (
+            uncached * rates[t + 4]
+            + cached * rates[t + 5]
+            + written * rates[t + 6]
+            + output_tokens * rates[t + 7]
+        )
+    else:
+        # Positions: cached [0, c), written [c, static), uncached [static, prompt).
+        cached_low = min(cached, start)
+        written_low = min(max(start - cached, 0.0), written)
+        uncached_low = min(max(start - static_prefix_tokens, 0.0), uncached)
+        low = (uncached_low, cached_low, written_low)
+        high = (uncached - uncached_low, cached - cached_low, written - written_low)
+        t = TIER_RATES
+        standard = output_tokens * rates[t + 3]
+        batch = output_tokens * rates[t + 7]
+        for k in range(3):
+            standard += low[k] * rates[k] + high[k] * rates[t + k]
+            batch += low[k] * rates[4 + k] + high[k] * rates[t + 4 + k]
+    usd = (1.0 - batch_share) * standard + batch_share * batch
+    return usd / TOKENS_PER_PRICE_UNIT
+
+
+@jitable
+def yearly_change_per_month(pct_per_year: Num) -> Num:
+    """The monthly multiplier of a yearly change: ``(1 + pct / 100)^(1 / 12)`` (ratio).
+
+    >>> round(float(yearly_change_per_month(-20.0)) ** 12, 12)  # twelve months: -20 %
+    0.8
+    >>> float(yearly_change_per_month(0.0))
+    1.0
+    """
+    return (1.0 + pct_per_year / 100.0) ** (1.0 / 12.0)
+
+
+@jitable
+def price_trend_factor(pct_per_year: Num, months: Num) -> Num:
+    """Prices after a yearly trend, relative to month 1: ``(1 + pct / 100)^((month - 1) / 12)``.
+
+    >>> price_trend_factor(-20.0, np.array([1.0, 13.0])).round(6)  # month 13: a year later
+    array([1. , 0.8])
+    """
+    return yearly_change_per_month(pct_per_year) ** (months - 1.0)
+
+
+@jitable
+def discount_factor(discount_rate_pct_per_year: Num, months: Num) -> Num:
+    """What a dollar spent in ``month`` is worth in month 1's money:
+    ``(1 + rate / 100)^-((month - 1) / 12)`` (ratio; month 1 is today's money).
+
+    >>> discount_factor(10.0, np.array([1.0, 13.0, 25.0])).round(6)  # 1, 1/1.1, 1/1.21
+    array([1.      , 0.909091, 0.826446])
+    """
+    return 1.0 / price_trend_factor(discount_rate_pct_per_year, months)

@@ -46,7 +46,6 @@ the category schedule an ``(n, H)`` one; every result then has a leading axis of
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterator
 from typing import Any, Literal, NamedTuple
 
@@ -55,7 +54,11 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
-from tcocalc.model.params import NUMERIC_FIELDS, Params
+from tcocalc.model.params import Params
+from tcocalc.model.walk_inputs import (
+    _is_varied,
+    walk_arrays,
+)
 
 Arr = npt.NDArray[np.float64]
 Strategy = Literal["prompting", "fine_tuning", "hybrid"]
@@ -83,12 +86,7 @@ COMPONENT_LABELS = {
     "errors": "Wrong answers",
 }
 
-Values = namedtuple("Values", NUMERIC_FIELDS)  # type: ignore[misc]
-"""One 1-D float64 array per numeric field: length 1 (shared by every variant) or n."""
-Series = namedtuple("Series", ("new_categories", "forced_migration", "prompt_migration"))
-"""Month-first ``(H, 1)`` or ``(H, n)`` float32 arrays (migrations as 0/1)."""
-
-STATE_ROWS = 11
+STATE_ROWS = 12
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
 AHEAD_TOLERANCE_USD = 1e-6
 """A challenger is ahead of prompting when its cumulative cost exceeds prompting's by at most this
@@ -148,6 +146,7 @@ def _included(row: Any, on: Any) -> Any:
 def _walk(
     v: Any,
     s: Any,
+    t: Any,
     f_retrain_every_months: int,
     h_retrain_every_months: int,
     on: Any,
@@ -163,10 +162,13 @@ def _walk(
     ``state`` (``STATE_ROWS`` x n) carries, per variant: calls this month, new examples labeled so
     far, categories added since go-live, categories the hybrid's tuned model knows, whether each
     model has migrated, the cumulative total of each strategy, and the last month (1-based, 0:
-    none yet) each challenger was behind prompting by more than :data:`AHEAD_TOLERANCE_USD`.
-    ``components`` (months, 3, 7, n) receives every component when it has rows; ``cumulative``
-    (3, k, n) the cumulative included totals of the last ``k`` months walked; ``differences``
-    (2, k, n) each challenger's cumulative minus prompting's, for the last ``k`` months.
+    none yet) each challenger was behind prompting by more than :data:`AHEAD_TOLERANCE_USD`,
+    and the categories added since month 1 (the prompt covers them).
+    ``components`` (months, 3, 7, n) receives every component when it has rows (USD of each
+    month, as billed); ``cumulative`` (3, k, n) the cumulative included totals of the last ``k``
+    months walked, each month discounted at the variant's discount rate (plain dollars at 0 %);
+    ``differences`` (2, k, n) each challenger's cumulative minus prompting's, for the last ``k``
+    months.
     (Division by zero gives inf or nan, as in numpy, instead of raising: the inputs' validation
     keeps divisors positive.)
     """
@@ -203,43 +205,27 @@ def _walk(
         f_retrain_h = _at(v.f_hours_per_retrain, i)
         f_build_h, p_build_h = _at(v.f_build_hours, i), _at(v.p_build_hours, i)
 
-        # USD per call today [0] and on the successor after a migration [1].
+        # The call's tokens; the bill of one call is priced month by month from the tables.
         p_tokens_in = _at(v.p_input_tokens_per_call, i)
-        p_tokens_out = _at(v.p_output_tokens_per_call, i)
-        p_per_call = (
-            c.token_inference_usd(
-                1.0,
-                p_tokens_in,
-                p_tokens_out,
-                _at(v.p_usd_per_1m_input_tokens, i),
-                _at(v.p_usd_per_1m_output_tokens, i),
-            ),
-            c.token_inference_usd(
-                1.0,
-                p_tokens_in,
-                p_tokens_out,
-                _at(v.p_successor_usd_per_1m_input_tokens, i),
-                _at(v.p_successor_usd_per_1m_output_tokens, i),
-            ),
+        p_static = _at(v.p_static_prefix_tokens_per_call, i)
+        p_hit = _at(v.p_cache_hit_rate, i)
+        p_per_category = _at(v.p_input_tokens_per_new_category, i)
+        p_out = (
+            _at(v.p_output_tokens_per_call, i) + _at(v.p_reasoning_tokens_per_call, i),
+            _at(v.p_output_tokens_per_call, i) + _at(v.p_successor_reasoning_tokens_per_call, i),
         )
+        p_factor = _at(v.p_price_factor, i)
         f_tokens_in = _at(v.f_input_tokens_per_call, i)
         f_tokens_out = _at(v.f_output_tokens_per_call, i)
-        f_per_call = (
-            c.token_inference_usd(
-                1.0,
-                f_tokens_in,
-                f_tokens_out,
-                _at(v.f_usd_per_1m_input_tokens, i),
-                _at(v.f_usd_per_1m_output_tokens, i),
-            ),
-            c.token_inference_usd(
-                1.0,
-                f_tokens_in,
-                f_tokens_out,
-                _at(v.f_successor_usd_per_1m_input_tokens, i),
-                _at(v.f_successor_usd_per_1m_output_tokens, i),
-            ),
-        )
+        f_static = _at(v.f_static_prefix_tokens_per_call, i)
+        f_hit = _at(v.f_cache_hit_rate, i)
+        f_factor = _at(v.f_price_factor, i)
+        batch_share = _at(v.batch_share, i)
+        # A yearly trend and a discount rate, as multipliers from one month to the next.
+        p_step = c.yearly_change_per_month(_at(v.p_price_change_pct_per_year, i))
+        f_step = c.yearly_change_per_month(_at(v.f_price_change_pct_per_year, i))
+        d_step = 1.0 / c.yearly_change_per_month(_at(v.discount_rate_pct_per_year, i))
+        p_trend, f_trend, weight = p_step**m0, f_step**m0, d_step**m0
         hosting_usd_h = (
             _at(v.f_hosting_usd_per_hour, i),
             _at(v.f_successor_hosting_usd_per_hour, i),
@@ -270,6 +256,8 @@ def _walk(
         p_moved, moved = state[4, i], state[5, i]
         cum_p, cum_f, cum_h = state[6, i], state[7, i], state[8, i]
         behind_f, behind_h = state[9, i], state[10, i]
+        categories_added = state[11, i]
+        p_bill, f_bill = -1.0, -1.0  # USD per call before the trend; < 0: to be priced
         for m in range(m0, m1):
             month = m + 1.0
             first = m == 0
@@ -277,17 +265,53 @@ def _walk(
                 calls *= growth  # calls_per_month, one month at a time
             new = _at_month(s.new_categories, m, i)
             event = new > 0.0
+            categories_added += new
             p_moves = _at_month(s.prompt_migration, m, i) > 0.0
             migration = _at_month(s.forced_migration, m, i) > 0.0
             if p_moves:
                 p_moved = 1.0
             if migration:
                 moved = 1.0
-            # Today's prices, or the successor's once the model has migrated.
-            p_call = p_per_call[1] if p_moved else p_per_call[0]
-            f_call = f_per_call[1] if moved else f_per_call[0]
-            hosting_now = hosting_usd_h[1] if moved else hosting_usd_h[0]
-            training_token_now = usd_per_training_token[1] if moved else usd_per_training_token[0]
+            # The month's prices (today's model, or the successor once it has migrated), the
+            # prompt as long as the categories it covers, the trend since month 1.
+            # The bills of one call are re-priced only when a price, the prompt or the model
+            # changes (the trend scales them every month).
+            if m == m0 or t.changed[m] > 0.0 or p_moves or migration:
+                p_bill = -1.0
+                f_bill = -1.0
+            if p_bill < 0.0 or (event and p_per_category != 0.0):
+                p_grown: Any = c.prompt_tokens_per_call(
+                    p_tokens_in, p_per_category, categories_added
+                )
+                p_prefix: Any = c.prompt_tokens_per_call(p_static, p_per_category, categories_added)
+                if p_moved:
+                    p_rates, p_out_now, p_scale = t.p_successor_prices[m], p_out[1], 1.0
+                else:
+                    p_rates, p_out_now, p_scale = t.p_prices[m], p_out[0], p_factor
+                p_bill = (
+                    c.usd_per_call(p_rates, p_grown, p_prefix, p_hit, p_out_now, batch_share)
+                    * p_scale
+                )
+            if f_bill < 0.0:
+                f_rates = t.f_successor_prices[m] if moved else t.f_prices[m]
+                f_bill = c.usd_per_call(
+                    f_rates, f_tokens_in, f_static, f_hit, f_tokens_out, batch_share
+                ) * (1.0 if moved else f_factor)
+            p_call = p_bill * p_trend
+            f_call = f_bill * f_trend
+            if moved:
+                hosting_now = hosting_usd_h[1] + _at_month(
+                    s.f_successor_hosting_change_usd_per_hour, m, i
+                )
+                training_token_now = usd_per_training_token[1] * _at_month(
+                    s.f_successor_training_price_ratio, m, i
+                )
+            else:
+                hosting_now = hosting_usd_h[0] + _at_month(s.f_hosting_change_usd_per_hour, m, i)
+                training_token_now = usd_per_training_token[0] * _at_month(
+                    s.f_training_price_ratio, m, i
+                )
+            hosting_now *= f_trend
             live = c.live_fraction(lead, month)
             after_live = month >= go
             drift = c.retrain_due(f_retrain_every_months, month, go)
@@ -394,9 +418,12 @@ def _walk(
                 _store(components, m - m0, 0, i, p_row)
                 _store(components, m - m0, 1, i, f_row)
                 _store(components, m - m0, 2, i, h_row)
-            cum_p += _included(p_row, on)
-            cum_f += _included(f_row, on)
-            cum_h += _included(h_row, on)
+            cum_p += _included(p_row, on) * weight
+            cum_f += _included(f_row, on) * weight
+            cum_h += _included(h_row, on) * weight
+            p_trend *= p_step
+            f_trend *= f_step
+            weight *= d_step
             if m >= last_kept:
                 cumulative[0, m - last_kept, i] = cum_p
                 cumulative[1, m - last_kept, i] = cum_f
@@ -413,49 +440,13 @@ def _walk(
         state[4, i], state[5, i] = p_moved, moved
         state[6, i], state[7, i], state[8, i] = cum_p, cum_f, cum_h
         state[9, i], state[10, i] = behind_f, behind_h
+        state[11, i] = categories_added
 
 
-def variant_count(p: Params) -> int:
-    """How many variants ``p`` holds: the length of its ``(n, 1)`` fields (or ``(n, H)``
-    schedule); 1 when every field is a number."""
-    sizes = [np.shape(getattr(p, f))[0] for f in NUMERIC_FIELDS if np.ndim(getattr(p, f))]
-    if np.ndim(p.new_categories) == 2:
-        sizes.append(np.shape(p.new_categories)[0])
-    return max(sizes, default=1)
-
-
-def _is_varied(p: Params) -> bool:
-    return any(np.ndim(getattr(p, f)) for f in NUMERIC_FIELDS) or np.ndim(p.new_categories) == 2
-
-
-def _vector(x: Any, n: int, name: str) -> Arr:
-    a = np.asarray(x, dtype=np.float64).reshape(-1)
-    if a.size not in (1, n):
-        raise ValueError(f"{name}: {a.size} values for {n} variants")
-    return np.require(a, np.float64, ["C", "W"])
-
-
-def _months_first(x: Any, h: int, n: int, name: str) -> npt.NDArray[np.float32]:
-    """A per-month series as ``(H, 1)`` or ``(H, n)`` float32 (whole category counts and 0/1
-    flags are exact; a scaled schedule keeps 7 significant digits), months first."""
-    a = np.asarray(x)
-    a = a[:, None] if a.ndim == 1 else a.T
-    if a.shape[0] != h or a.shape[1] not in (1, n):
-        raise ValueError(f"{name}: shape {np.shape(x)} for {n} variants and {h} months")
-    return np.require(a, np.float32, ["C", "W"])
-
-
-def _prepare(p: Params) -> tuple[Any, Any, Any, int]:
-    n = variant_count(p)
-    h = p.horizon_months
-    values = Values(*(_vector(getattr(p, f), n, f) for f in NUMERIC_FIELDS))
-    series = Series(
-        _months_first(p.new_categories, h, n, "new_categories"),
-        _months_first(p.forced_migration, h, n, "forced_migration"),
-        _months_first(p.prompt_migration, h, n, "prompt_migration"),
-    )
+def _prepare(p: Params) -> tuple[Any, Any, Any, Any, int]:
+    values, series, tables, n = walk_arrays(p)
     on = component_mask(p.include_engineering, p.include_error_cost).astype(np.float64)
-    return values, series, on, n
+    return values, series, tables, on, n
 
 
 _NO_COMPONENTS = np.zeros((0, 3, 7, 1))
@@ -481,7 +472,7 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
     """The month walk a few months at a time, for the Monte Carlo: memory stays at a few months
     of draws however long the horizon. Steps come in order and cover months 1..H.
     """
-    values, series, on, n = _prepare(p)
+    values, series, tables, on, n = _prepare(p)
     h = p.horizon_months
     state = np.zeros((STATE_ROWS, n))
     step = max(1, months_per_step)
@@ -493,6 +484,7 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
         _walk(
             values,
             series,
+            tables,
             p.f_retrain_every_months,
             p.h_retrain_every_months,
             on,
@@ -514,7 +506,7 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
 
 
 def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Arr, int]:
-    values, series, on, n = _prepare(p)
+    values, series, tables, on, n = _prepare(p)
     h = p.horizon_months
     components = np.empty((h, 3, 7, n)) if with_components else _NO_COMPONENTS
     cumulative = np.empty((3, keep_months, n))
@@ -522,6 +514,7 @@ def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Ar
     _walk(
         values,
         series,
+        tables,
         p.f_retrain_every_months,
         p.h_retrain_every_months,
         on,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from tcocalc.model import monthly_prices as mp
 from tcocalc.model.scenario import (
     DedicatedServing,
     ProviderHostedServing,
@@ -26,6 +27,7 @@ from tcocalc.model.scenario import (
 from tcocalc.model.serving import plan_serving
 from tcocalc.model.training import TrainingSetupError, plan_training, token_passes_per_run
 from tcocalc.pricing.catalog import Catalog, LlmModel, UnknownIdError
+from tcocalc.pricing.prices import TokenPrices, TunedPrices
 
 Num = float | npt.NDArray[np.float64]
 
@@ -49,8 +51,13 @@ class Params:
     # Prompting
     p_input_tokens_per_call: Num
     p_output_tokens_per_call: Num
-    p_usd_per_1m_input_tokens: Num
-    p_usd_per_1m_output_tokens: Num
+    p_static_prefix_tokens_per_call: Num
+    p_cache_hit_rate: Num
+    p_input_tokens_per_new_category: Num
+    p_reasoning_tokens_per_call: Num
+    p_successor_reasoning_tokens_per_call: Num
+    p_price_factor: Num
+    """Multiplier of the prompted model's token prices before a migration (1 = the prices in force)."""
     p_build_hours: Num
     p_labeled_examples: Num
     p_usd_per_labeled_example: Num
@@ -59,8 +66,6 @@ class Params:
     p_examples_per_new_category: Num
     p_hours_per_model_migration: Num
     p_accuracy: Num
-    p_successor_usd_per_1m_input_tokens: Num
-    p_successor_usd_per_1m_output_tokens: Num
     # Fine-tuning: data and training
     f_training_examples: Num
     f_tokens_per_example: Num
@@ -75,8 +80,10 @@ class Params:
     # Fine-tuning: serving
     f_input_tokens_per_call: Num
     f_output_tokens_per_call: Num
-    f_usd_per_1m_input_tokens: Num
-    f_usd_per_1m_output_tokens: Num
+    f_static_prefix_tokens_per_call: Num
+    f_cache_hit_rate: Num
+    f_price_factor: Num
+    """Multiplier of the tuned model's token prices before a migration (1 = the prices in force)."""
     f_hosting_usd_per_hour: Num
     f_replica_usd_per_hour: Num
     f_calls_per_second_per_replica: Num
@@ -90,11 +97,14 @@ class Params:
     f_accuracy: Num
     # Fine-tuning after a forced migration (equal to today's prices when there is none)
     f_successor_usd_per_training_token: Num
-    f_successor_usd_per_1m_input_tokens: Num
-    f_successor_usd_per_1m_output_tokens: Num
     f_successor_hosting_usd_per_hour: Num
     # Hybrid
     h_traffic_share_per_new_category: Num
+    # Workload through batch, and money over time
+    batch_share: Num
+    discount_rate_pct_per_year: Num
+    p_price_change_pct_per_year: Num
+    f_price_change_pct_per_year: Num
     # Schedules shared by all variants
     f_retrain_every_months: int
     h_retrain_every_months: int
@@ -104,6 +114,20 @@ class Params:
     """True in the month a model or its fine-tuning ends and the tuned model must be rebuilt."""
     prompt_migration: npt.NDArray[np.bool_] = field(repr=False)
     """True in the month the prompted model is retired and the prompt moves to a successor."""
+    p_prices: npt.NDArray[np.float64] = field(repr=False)
+    """Rates of the prompted model in force each month, shape (H, RATE_ROW) (see
+    :mod:`tcocalc.model.monthly_prices`); ``p_successor_prices`` after its migration."""
+    p_successor_prices: npt.NDArray[np.float64] = field(repr=False)
+    f_prices: npt.NDArray[np.float64] = field(repr=False)
+    """Rates of the tuned model's tokens each month (all 0 on dedicated GPUs)."""
+    f_successor_prices: npt.NDArray[np.float64] = field(repr=False)
+    f_training_price_ratio: npt.NDArray[np.float64] = field(repr=False)
+    """Training price in force each month / month 1's, shape (H,) (``f_successor_...``: the
+    successor's, relative to its month-1 price)."""
+    f_successor_training_price_ratio: npt.NDArray[np.float64] = field(repr=False)
+    f_hosting_change_usd_per_hour: npt.NDArray[np.float64] = field(repr=False)
+    """Hosting fee in force each month minus month 1's (USD/hour), shape (H,)."""
+    f_successor_hosting_change_usd_per_hour: npt.NDArray[np.float64] = field(repr=False)
     include_engineering: bool = True
     include_error_cost: bool = False
     # Dedicated serving beyond throughput (defaults: no spares, no latency target)
@@ -179,6 +203,8 @@ class EndOfAvailability:
     message: str
     successor: LlmModel | None = None
     """The successor's catalog entry, when the catalog has it."""
+    successor_id: str | None = None
+    """The successor's catalog id (with ``successor``)."""
 
 
 def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvailability]:
@@ -216,7 +242,11 @@ def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvail
                         "today's prices; pick a provider that still tunes"
                     )
                     successor = None
-        found.append(EndOfAvailability(max(month, 0), strategy, what, successor))
+        found.append(
+            EndOfAvailability(
+                max(month, 0), strategy, what, successor, successor_id if successor else None
+            )
+        )
 
     prompted = catalog.model(scenario.prompting.model)
     if prompted.available_until is not None:
@@ -252,6 +282,15 @@ def end_of_availability(scenario: Scenario, catalog: Catalog) -> list[EndOfAvail
                     model.successor,
                 )
             )
+        served_until = model.fine_tuning.serving_available_until if model.fine_tuning else None
+        if served_until is not None and isinstance(ft.serving, ProviderHostedServing):
+            ends.append(
+                (
+                    served_until,
+                    f"tuned {ft.training.model} models are no longer served after {served_until}",
+                    model.successor,
+                )
+            )
     if isinstance(ft.serving, ServerlessLoraServing):
         base = catalog.model(ft.serving.model)
         if base.available_until is not None:
@@ -273,6 +312,9 @@ def _tuned_on_provider(scenario: Scenario) -> bool:
 def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     """Look up every price the scenario refers to and flatten it into :class:`Params`.
 
+    Each month is priced at the prices in force on its first day (dated periods, with the
+    scenario's ``price_overrides`` in place; see :mod:`tcocalc.model.monthly_prices`).
+
     Raises :class:`~tcocalc.pricing.catalog.UnknownIdError` for an id the catalog lacks,
     :class:`NoFineTuningOfferedError` when a provider-trained model has no fine-tuning prices, and
     :class:`~tcocalc.model.training.TrainingSetupError` for own-GPU training that cannot be derived
@@ -280,30 +322,41 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     """
     s = scenario
     p, f = s.prompting, s.fine_tuning
+    h = s.horizon_months
+    days = mp.month_days(s.start_date, h)
     p_model = catalog.model(p.model)
     p_label = catalog.labeling_method(p.labeling).usd_per_labeled_example
     f_label = catalog.labeling_method(f.labeling).usd_per_labeled_example
 
+    def model_table(model_id: str, model: LlmModel) -> npt.NDArray[np.float64]:
+        return mp.rate_table(model_prices(s, model_id, model, days))
+
+    def tuned(model_id: str, model: LlmModel) -> list[TunedPrices]:
+        if model.fine_tuning is None:
+            raise NoFineTuningOfferedError(
+                f"model {model_id!r} has no fine-tuning prices in the catalog"
+            )
+        return tuned_prices(s, model_id, model, days)
+
+    no_tokens = mp.no_token_table(h)
     training_tps = training_u = 0.0
     if isinstance(f.training, ProviderTraining):
         t_model = catalog.model(f.training.model)
-        if t_model.fine_tuning is None:
-            raise NoFineTuningOfferedError(
-                f"model {f.training.model!r} has no fine-tuning prices in the catalog"
-            )
-        usd_per_training_token: float = t_model.fine_tuning.usd_per_1m_training_tokens / 1e6
+        tuned_list = tuned(f.training.model, t_model)
+        training_usd = [t.usd_per_1m_training_tokens / 1e6 for t in tuned_list]
         # Providers bill a validation token like a training token.
         passes = token_passes_per_run(
             1.0, f.training.epochs, f.validation_share, f.evaluations_per_run, 1.0
         )
     else:
         plan = plan_training(s, catalog)
-        usd_per_training_token = plan.usd_per_token_pass
+        training_usd = [plan.usd_per_token_pass] * h
         passes = plan.passes_per_labeled_token
         training_tps = plan.tokens_per_second_per_gpu
         training_u = plan.utilization or 0.0
 
-    f_in = f_out = hosting = replica_usd_h = 0.0
+    f_table, hosting = no_tokens, [0.0] * h
+    replica_usd_h = 0.0
     per_replica, min_replicas = 1.0, 0.0
     spares = p95 = 0.0
     slots = call_seconds = 1.0
@@ -313,13 +366,10 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
                 "provider_hosted serving needs provider_api training: the provider hosts only "
                 "models it tuned; use serverless_lora or dedicated serving for own-GPU training"
             )
-        tuned = catalog.model(f.training.model).fine_tuning
-        assert tuned is not None
-        f_in, f_out = tuned.usd_per_1m_input_tokens, tuned.usd_per_1m_output_tokens
-        hosting = tuned.usd_per_hosting_hour
+        f_table = mp.rate_table(list(tuned_list))
+        hosting = [t.usd_per_hosting_hour for t in tuned_list]
     elif isinstance(f.serving, ServerlessLoraServing):
-        base = catalog.model(f.serving.model)
-        f_in, f_out = base.usd_per_1m_input_tokens, base.usd_per_1m_output_tokens
+        f_table = model_table(f.serving.model, catalog.model(f.serving.model))
     elif isinstance(f.serving, DedicatedServing):
         replica_usd_h = (
             f.serving.gpus_per_replica * catalog.gpu_offer(f.serving.gpu).usd_per_gpu_hour
@@ -344,10 +394,14 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
     if share is None:
         share = 1.0 / s.workload.categories
 
-    migration = np.zeros(s.horizon_months, dtype=bool)
-    p_migration = np.zeros(s.horizon_months, dtype=bool)
-    p_next_in, p_next_out = p_model.usd_per_1m_input_tokens, p_model.usd_per_1m_output_tokens
-    f_next = (usd_per_training_token, f_in, f_out, hosting)
+    migration = np.zeros(h, dtype=bool)
+    p_migration = np.zeros(h, dtype=bool)
+    p_table = model_table(p.model, p_model)
+    p_next_table = p_table
+    reasoning = p.reasoning_tokens_per_call
+    p_reasoning = p_model.reasoning_tokens_per_call if reasoning is None else reasoning
+    p_next_reasoning = p_reasoning
+    f_next_table, f_next_training, f_next_hosting = f_table, training_usd, hosting
     per_token_tuned = isinstance(f.serving, ProviderHostedServing)
     for end in end_of_availability(s, catalog):
         if end.month < 1:
@@ -356,26 +410,23 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         nxt = end.successor
         if nxt is None:
             continue
+        next_id = end.successor_id or ""
         if end.strategy == "prompting":
-            p_next_in, p_next_out = nxt.usd_per_1m_input_tokens, nxt.usd_per_1m_output_tokens
+            p_next_table = model_table(next_id, nxt)
+            if reasoning is None:
+                p_next_reasoning = nxt.reasoning_tokens_per_call
         elif isinstance(f.training, ProviderTraining) and nxt.fine_tuning is not None:
-            tuned_next = nxt.fine_tuning
-            f_next = (
-                tuned_next.usd_per_1m_training_tokens / 1e6,
-                tuned_next.usd_per_1m_input_tokens if per_token_tuned else f_in,
-                tuned_next.usd_per_1m_output_tokens if per_token_tuned else f_out,
-                tuned_next.usd_per_hosting_hour if per_token_tuned else hosting,
-            )
+            tuned_next = tuned(next_id, nxt)
+            f_next_training = [t.usd_per_1m_training_tokens / 1e6 for t in tuned_next]
+            if per_token_tuned:
+                f_next_table = mp.rate_table(list(tuned_next))
+                f_next_hosting = [t.usd_per_hosting_hour for t in tuned_next]
         elif isinstance(f.serving, ServerlessLoraServing):
-            f_next = (
-                usd_per_training_token,
-                nxt.usd_per_1m_input_tokens,
-                nxt.usd_per_1m_output_tokens,
-                hosting,
-            )
+            f_next_table = model_table(next_id, nxt)
 
+    m = s.money
     return Params(
-        horizon_months=s.horizon_months,
+        horizon_months=h,
         monthly_calls=s.workload.monthly_calls,
         monthly_growth_pct=s.workload.monthly_growth_pct,
         peak_to_average_ratio=s.workload.peak_to_average_ratio,
@@ -383,8 +434,12 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         usd_per_wrong_answer=s.people.usd_per_wrong_answer,
         p_input_tokens_per_call=p.input_tokens_per_call,
         p_output_tokens_per_call=p.output_tokens_per_call,
-        p_usd_per_1m_input_tokens=p_model.usd_per_1m_input_tokens,
-        p_usd_per_1m_output_tokens=p_model.usd_per_1m_output_tokens,
+        p_static_prefix_tokens_per_call=p.static_prefix_tokens_per_call,
+        p_cache_hit_rate=p.cache_hit_rate,
+        p_input_tokens_per_new_category=p.input_tokens_per_new_category,
+        p_reasoning_tokens_per_call=p_reasoning,
+        p_successor_reasoning_tokens_per_call=p_next_reasoning,
+        p_price_factor=1.0,
         p_build_hours=p.build_hours,
         p_labeled_examples=float(p.labeled_examples),
         p_usd_per_labeled_example=p_label,
@@ -397,13 +452,14 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_usd_per_labeled_example=f_label,
         f_examples_per_new_category=float(f.examples_per_new_category),
         f_epochs=passes,
-        f_usd_per_training_token=usd_per_training_token,
+        f_usd_per_training_token=training_usd[0],
         f_experiment_multiplier=f.training.experiment_multiplier,
         f_input_tokens_per_call=f.input_tokens_per_call,
         f_output_tokens_per_call=f.output_tokens_per_call,
-        f_usd_per_1m_input_tokens=f_in,
-        f_usd_per_1m_output_tokens=f_out,
-        f_hosting_usd_per_hour=hosting,
+        f_static_prefix_tokens_per_call=f.static_prefix_tokens_per_call,
+        f_cache_hit_rate=f.cache_hit_rate,
+        f_price_factor=1.0,
+        f_hosting_usd_per_hour=hosting[0],
         f_replica_usd_per_hour=replica_usd_h,
         f_calls_per_second_per_replica=per_replica,
         f_min_replicas=min_replicas,
@@ -414,17 +470,25 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_hours_per_retrain=f.hours_per_retrain,
         f_accuracy=f.accuracy,
         h_traffic_share_per_new_category=share,
+        batch_share=s.workload.batch_share,
+        discount_rate_pct_per_year=m.discount_rate_pct_per_year,
+        p_price_change_pct_per_year=m.prompted_price_change_pct_per_year,
+        f_price_change_pct_per_year=m.tuned_price_change_pct_per_year,
         f_retrain_every_months=f.retrain_every_months,
         h_retrain_every_months=s.hybrid.retrain_every_months,
         new_categories=category_events(s),
         forced_migration=migration,
         prompt_migration=p_migration,
-        p_successor_usd_per_1m_input_tokens=p_next_in,
-        p_successor_usd_per_1m_output_tokens=p_next_out,
-        f_successor_usd_per_training_token=f_next[0],
-        f_successor_usd_per_1m_input_tokens=f_next[1],
-        f_successor_usd_per_1m_output_tokens=f_next[2],
-        f_successor_hosting_usd_per_hour=f_next[3],
+        p_prices=p_table,
+        p_successor_prices=p_next_table,
+        f_prices=f_table,
+        f_successor_prices=f_next_table,
+        f_training_price_ratio=mp.ratio_to_first(training_usd),
+        f_successor_training_price_ratio=mp.ratio_to_first(f_next_training),
+        f_hosting_change_usd_per_hour=mp.change_from_first(hosting),
+        f_successor_hosting_change_usd_per_hour=mp.change_from_first(f_next_hosting),
+        f_successor_usd_per_training_token=f_next_training[0],
+        f_successor_hosting_usd_per_hour=f_next_hosting[0],
         p_hours_per_model_migration=p.hours_per_model_migration,
         include_engineering=s.accounting.include_engineering,
         include_error_cost=s.accounting.include_error_cost,
@@ -435,6 +499,32 @@ def resolve(scenario: Scenario, catalog: Catalog) -> Params:
         f_training_tokens_per_second_per_gpu=training_tps,
         f_training_utilization=training_u,
     )
+
+
+def model_prices(
+    scenario: Scenario, model_id: str, model: LlmModel, days: list[dt.date]
+) -> list[TokenPrices]:
+    """A model's per-token prices on each of ``days``, with the scenario's overrides in place."""
+    override = scenario.price_overrides.get(model_id)
+    prices = mp.by_month(model.prices_on, [p.from_ for p in model.periods], days)
+    if override is None or not override.prices():
+        return prices
+    done: dict[int, TokenPrices] = {}
+    return [done.setdefault(id(x), mp.overridden(x, override.prices())) for x in prices]
+
+
+def tuned_prices(
+    scenario: Scenario, model_id: str, model: LlmModel, days: list[dt.date]
+) -> list[TunedPrices]:
+    """A model's fine-tuning prices on each of ``days``, with the scenario's overrides in place."""
+    ft = model.fine_tuning
+    assert ft is not None
+    override = scenario.price_overrides.get(model_id)
+    prices = mp.by_month(ft.prices_on, ft.price_change_dates(), days)
+    if override is None or not override.tuned_prices():
+        return prices
+    done: dict[int, TunedPrices] = {}
+    return [done.setdefault(id(x), mp.overridden(x, override.tuned_prices())) for x in prices]
 
 
 def _example() -> Scenario:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from tcocalc.model import costs as c
+from tcocalc.model.bill_notes import bill_warnings
 from tcocalc.model.breakeven import (
     BreakEven,
     CategoryChangeCost,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from tcocalc.pricing.catalog import Catalog
 
 Arr = npt.NDArray[np.float64]
+Basis = Literal["plain", "discounted"]
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,37 @@ class Result:
 
     @cached_property
     def cumulative(self) -> Arr:
-        """Cumulative USD at the end of each month per strategy, shape (3, H)."""
+        """Cumulative USD at the end of each month per strategy, shape (3, H) (plain dollars)."""
         return np.cumsum(self.monthly_totals, axis=-1)
 
-    def series(self, strategy: Strategy) -> Arr:
-        return self.cumulative[STRATEGIES.index(strategy)]
+    @property
+    def discount_rate_pct_per_year(self) -> float:
+        return float(np.mean(self.params.discount_rate_pct_per_year))
+
+    @cached_property
+    def discount_factors(self) -> Arr:
+        """What a dollar of each month is worth in month 1's money, shape (H,)."""
+        return np.asarray(
+            c.discount_factor(self.discount_rate_pct_per_year, self.months.astype(np.float64))
+        )
+
+    @cached_property
+    def discounted_cumulative(self) -> Arr:
+        """Cumulative USD in month 1's money (discounted at the scenario's rate), shape (3, H);
+        equal to :attr:`cumulative` at a 0 % discount rate."""
+        return np.cumsum(self.monthly_totals * self.discount_factors, axis=-1)
+
+    @property
+    def basis(self) -> Basis:
+        """What the break-evens compare: ``discounted`` totals when the scenario sets a discount
+        rate, else ``plain`` dollars (the two are equal at 0 %)."""
+        return "discounted" if self.discount_rate_pct_per_year > 0 else "plain"
+
+    def series(self, strategy: Strategy, basis: Basis | None = None) -> Arr:
+        """Cumulative USD of ``strategy``: on the break-even basis, or the one asked for."""
+        chosen = self.basis if basis is None else basis
+        curves = self.discounted_cumulative if chosen == "discounted" else self.cumulative
+        return curves[STRATEGIES.index(strategy)]
 
     def total(self, strategy: Strategy, month: int | None = None) -> float:
         """Cumulative USD of ``strategy`` at the end of ``month`` (default: the horizon)."""
@@ -80,11 +109,18 @@ class Result:
 
     @cached_property
     def fine_tuning_breakeven(self) -> BreakEven:
-        return breakeven(self.series("prompting"), self.series("fine_tuning"), "fine_tuning")
+        """Fine-tuning against prompting on the break-even :attr:`basis`."""
+        return self.breakeven_on("fine_tuning")
 
     @cached_property
     def hybrid_breakeven(self) -> BreakEven:
-        return breakeven(self.series("prompting"), self.series("hybrid"), "hybrid")
+        """The hybrid against prompting on the break-even :attr:`basis`."""
+        return self.breakeven_on("hybrid")
+
+    def breakeven_on(self, challenger: Strategy, basis: Basis | None = None) -> BreakEven:
+        """A challenger's break-even against prompting on ``basis`` (default: :attr:`basis`)."""
+        prompting = self.series("prompting", basis)
+        return breakeven(prompting, self.series(challenger, basis), challenger)
 
     @cached_property
     def cost_per_category_change(self) -> dict[str, float]:
@@ -124,7 +160,11 @@ def project(scenario: Scenario, catalog: Catalog) -> Result:
     """
     params = resolve(scenario, catalog)
     warnings = tuple(
-        (f"month {e.month}: " if e.month >= 1 else "before month 1: ") + e.message
-        for e in end_of_availability(scenario, catalog)
-    ) + tuple(training_warnings(scenario, catalog))
+        [
+            (f"month {e.month}: " if e.month >= 1 else "before month 1: ") + e.message
+            for e in end_of_availability(scenario, catalog)
+        ]
+        + list(training_warnings(scenario, catalog))
+        + bill_warnings(scenario, catalog)
+    )
     return Result(scenario=scenario, params=params, components=compute(params), warnings=warnings)

@@ -58,6 +58,13 @@ class Workload(_Frozen):
         le=100,
         description="Peak traffic / average traffic; sizes dedicated GPU replicas (ratio).",
     )
+    batch_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of calls that can wait and go through the provider's batch API, billed "
+        "at its batch prices (fraction 0-1; a model without a batch tier bills them at list).",
+    )
 
 
 class Prompting(_Frozen):
@@ -89,6 +96,43 @@ class Prompting(_Frozen):
         description="Hours to re-test the prompt on a successor when the model is retired.",
     )
     accuracy: float = Field(ge=0, le=1, description="Share of correct answers (fraction 0-1).")
+    static_prefix_tokens_per_call: float = Field(
+        default=0.0,
+        ge=0,
+        le=2_000_000,
+        description="Tokens at the start of every prompt that never change (instructions, schema, "
+        "few-shot examples): the part of the input tokens a provider can cache (tokens/call).",
+    )
+    cache_hit_rate: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of calls that find the static prefix in the prompt cache, billed at "
+        "the cached-input price; a miss writes it at the cache-write price (fraction 0-1).",
+    )
+    input_tokens_per_new_category: float = Field(
+        default=0.0,
+        ge=0,
+        le=100_000,
+        description="Prompt tokens each new category adds to every call from the month it "
+        "arrives (its description and few-shot examples; cacheable; tokens/call per category).",
+    )
+    reasoning_tokens_per_call: float | None = Field(
+        default=None,
+        ge=0,
+        le=200_000,
+        description="Hidden reasoning tokens per call, billed as output (tokens/call; empty: the "
+        "catalog's typical figure for the model, 0 for models that do not reason).",
+    )
+
+    @model_validator(mode="after")
+    def _prefix_within_prompt(self) -> Prompting:
+        if self.static_prefix_tokens_per_call > self.input_tokens_per_call:
+            raise ValueError(
+                "static_prefix_tokens_per_call is part of input_tokens_per_call: it cannot be "
+                f"larger ({self.static_prefix_tokens_per_call:g} > {self.input_tokens_per_call:g})"
+            )
+        return self
 
 
 class ProviderTraining(_Frozen):
@@ -278,6 +322,30 @@ class FineTuning(_Frozen):
         default=8.0, ge=0, le=2_000, description="Engineering hours of one scheduled re-training."
     )
     accuracy: float = Field(ge=0, le=1, description="Share of correct answers (fraction 0-1).")
+    static_prefix_tokens_per_call: float = Field(
+        default=0.0,
+        ge=0,
+        le=2_000_000,
+        description="Tokens at the start of every call to the tuned model that never change (a "
+        "short instruction or schema): the part of the input tokens its provider can cache "
+        "(tokens/call).",
+    )
+    cache_hit_rate: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of calls to the tuned model that find the static prefix cached, where "
+        "its provider caches (fraction 0-1).",
+    )
+
+    @model_validator(mode="after")
+    def _prefix_within_input(self) -> FineTuning:
+        if self.static_prefix_tokens_per_call > self.input_tokens_per_call:
+            raise ValueError(
+                "static_prefix_tokens_per_call is part of input_tokens_per_call: it cannot be "
+                f"larger ({self.static_prefix_tokens_per_call:g} > {self.input_tokens_per_call:g})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _lora_for_serverless(self) -> FineTuning:
@@ -351,6 +419,78 @@ class Accounting(_Frozen):
     )
 
 
+class Money(_Frozen):
+    """Money over time: what a dollar later is worth today, and where prices are heading."""
+
+    discount_rate_pct_per_year: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="Discount rate for money over time, in %/year: month m's costs count "
+        "(1 + rate)^-((m - 1) / 12) in the discounted totals (month 1 is today's money).",
+    )
+    prompted_price_change_pct_per_year: float = Field(
+        default=0.0,
+        ge=-90,
+        le=100,
+        description="Expected yearly change of the prompted model's token prices, in %/year "
+        "(negative: cheaper), applied month by month on top of dated prices.",
+    )
+    tuned_price_change_pct_per_year: float = Field(
+        default=0.0,
+        ge=-90,
+        le=100,
+        description="Expected yearly change of tuned serving prices (per-token and hosting), "
+        "in %/year, applied month by month on top of dated prices.",
+    )
+
+
+OverridePrice = Annotated[float | None, Field(default=None, ge=0, le=1_000)]
+
+
+class TunedPriceOverride(_Frozen):
+    """Negotiated prices of a model's fine-tuning (USD per 1M tokens; hosting in USD/hour)."""
+
+    usd_per_1m_training_tokens: OverridePrice = None
+    usd_per_1m_input_tokens: OverridePrice = None
+    usd_per_1m_output_tokens: OverridePrice = None
+    usd_per_1m_cached_input_tokens: OverridePrice = None
+    usd_per_1m_cache_write_tokens: OverridePrice = None
+    usd_per_1m_batch_input_tokens: OverridePrice = None
+    usd_per_1m_batch_output_tokens: OverridePrice = None
+    usd_per_hosting_hour: OverridePrice = None
+
+
+class PriceOverride(_Frozen):
+    """Negotiated prices of one model for this scenario only (USD per 1M tokens).
+
+    A price given here replaces the catalog's in every month of the horizon (dated periods
+    included); a price left out keeps the catalog's. The shared pricing files are never changed.
+    """
+
+    usd_per_1m_input_tokens: OverridePrice = None
+    usd_per_1m_output_tokens: OverridePrice = None
+    usd_per_1m_cached_input_tokens: OverridePrice = None
+    usd_per_1m_cache_write_tokens: OverridePrice = None
+    usd_per_1m_batch_input_tokens: OverridePrice = None
+    usd_per_1m_batch_output_tokens: OverridePrice = None
+    fine_tuning: TunedPriceOverride | None = None
+    note: str = Field(
+        default="", max_length=500, description="Where the negotiated price comes from."
+    )
+
+    def prices(self) -> dict[str, float]:
+        """The model's prices this override sets, by field name."""
+        data = self.model_dump(exclude={"fine_tuning", "note"}, exclude_none=True)
+        return {k: float(v) for k, v in data.items()}
+
+    def tuned_prices(self) -> dict[str, float]:
+        """The tuned model's prices this override sets, by field name."""
+        if self.fine_tuning is None:
+            return {}
+        return {k: float(v) for k, v in self.fine_tuning.model_dump(exclude_none=True).items()}
+
+
 class Scenario(_Frozen):
     """One what-if: a workload, the three strategies, and how the totals are counted."""
 
@@ -373,6 +513,12 @@ class Scenario(_Frozen):
     category_changes: CategoryChanges = CategoryChanges()
     people: People = People()
     accounting: Accounting = Accounting()
+    money: Money = Money()
+    price_overrides: dict[Ref, PriceOverride] = Field(
+        default_factory=dict,
+        description="Negotiated prices for this scenario, by catalog model id (marked as "
+        "overrides wherever a price is shown; never written into the pricing files).",
+    )
 
     @model_validator(mode="after")
     def _events_within_horizon(self) -> Scenario:

@@ -33,6 +33,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "growth": ("Monthly growth", "%/month", "Workload"),
     "categories": ("Categories today", "categories", "Workload"),
     "peak": ("Peak / average traffic", "ratio", "Workload"),
+    "batch": ("Share of calls through the batch API", "fraction", "Workload"),
     "p.model": ("Prompted model", "model", "Prompting"),
     "p.in_tokens": ("Input tokens per call (prompting)", "tokens", "Prompting"),
     "p.out_tokens": ("Output tokens per call (prompting)", "tokens", "Prompting"),
@@ -44,6 +45,10 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "p.examples_per_cat": ("Examples per new category (prompting)", "examples", "Prompting"),
     "p.migration_hours": ("Effort to move to a successor model", "hours", "Prompting"),
     "p.accuracy": ("Accuracy (prompting)", "fraction", "Prompting"),
+    "p.static_tokens": ("Static prefix tokens per call (cacheable)", "tokens", "Prompting"),
+    "p.cache_hits": ("Prompt cache hit rate", "fraction", "Prompting"),
+    "p.tokens_per_cat": ("Prompt tokens each new category adds", "tokens", "Prompting"),
+    "p.reasoning": ("Reasoning tokens per call (billed as output)", "tokens", "Prompting"),
     "ft.training": ("Train through", "choice", "Fine-tuning"),
     "ft.model": ("Model to fine-tune", "model", "Fine-tuning"),
     "ft.base_model": ("Model trained", "model", "Fine-tuning"),
@@ -82,6 +87,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "ft.retrain_months": ("Scheduled re-training every", "months", "Fine-tuning"),
     "ft.retrain_hours": ("Effort per scheduled re-training", "hours", "Fine-tuning"),
     "ft.accuracy": ("Accuracy (fine-tuned)", "fraction", "Fine-tuning"),
+    "ft.static_tokens": ("Static prefix tokens per call (fine-tuned)", "tokens", "Fine-tuning"),
+    "ft.cache_hits": ("Cache hit rate (fine-tuned)", "fraction", "Fine-tuning"),
     "hy.retrain_months": ("Hybrid re-trains with new categories every", "months", "Hybrid"),
     "hy.share": ("Share of all calls per new category", "fraction", "Hybrid"),
     "cc.every": ("A change every", "months", "Category changes"),
@@ -91,6 +98,10 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "people.usd_per_error": ("Cost of one wrong answer", "USD", "People & quality"),
     "eng": ("Include engineering time", "yes/no", "Accounting"),
     "errors": ("Include error cost", "yes/no", "Accounting"),
+    "discount": ("Discount rate", "%/year", "Money over time"),
+    "p.price_trend": ("Yearly change of prompted prices", "%/year", "Money over time"),
+    "ft.price_trend": ("Yearly change of tuned serving prices", "%/year", "Money over time"),
+    "prices": ("Negotiated prices (overrides)", "prices", "Money over time"),
 }
 """``key: (label, unit, sidebar group)`` for every key of :data:`tcocalc.inputs.query.FIELDS`."""
 
@@ -152,8 +163,12 @@ def format_input(key: str, value: query.Value) -> str:
     ('own GPUs', 'no')
     """
     u = unit(key)
+    if value is None and key == "p.reasoning":
+        return "the catalog's typical figure"
     if value is None:
         return "even share (1 / categories today)"
+    if u == "prices":
+        return describe_overrides(str(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
@@ -180,6 +195,8 @@ def format_input(key: str, value: query.Value) -> str:
         return f"{count(v)} calls/month"
     if u == "%/month":
         return f"{v:g}%/month"
+    if u == "%/year":
+        return f"{v:g}%/year"
     if u == "ratio":
         return f"{v:g}×"
     if u == "× one run":
@@ -187,6 +204,59 @@ def format_input(key: str, value: query.Value) -> str:
     if u in ("months", "weeks", "categories", "examples", "tokens", "GPUs", "replicas"):
         return _plural(v, u.removesuffix("ies") + "y" if u.endswith("ies") else u[:-1])
     return f"{v:,.6g} {u}".strip()
+
+
+_OVERRIDE_WORDS = {
+    "in": "input",
+    "cached": "cached input",
+    "write": "cache write",
+    "out": "output",
+    "batch_in": "batch input",
+    "batch_out": "batch output",
+    "ft.train": "training",
+    "ft.in": "tuned input",
+    "ft.cached": "tuned cached input",
+    "ft.write": "tuned cache write",
+    "ft.out": "tuned output",
+    "ft.batch_in": "tuned batch input",
+    "ft.batch_out": "tuned batch output",
+    "ft.hosting": "hosting",
+}
+
+
+def _price(v: float) -> str:
+    """Dollars with cents, or every digit of a sub-cent price ($0.075, not $0.07)."""
+    return f"${v:,.2f}" if round(v, 2) == v else f"${v:,.4g}"
+
+
+def describe_overrides(text: str) -> str:
+    """A ``prices`` line in words: every negotiated price, marked as an override.
+
+    >>> describe_overrides("gpt-4.1-mini:in=0.2,ft.train=2.5,ft.hosting=1")
+    'gpt-4.1-mini: input $0.20, training $2.50 per 1M tokens, hosting $1.00/hour (overrides)'
+    >>> describe_overrides("")
+    'none: catalog prices'
+    """
+    parts = []
+    for model_id, body in (p.partition(":")[::2] for p in text.split(";") if p.strip()):
+        items: list[str] = []
+        per_token = False
+        for item in filter(None, body.split(",")):
+            name, _, raw = item.partition("=")
+            if name == "note":
+                continue
+            if name == "ft.hosting":
+                if per_token:
+                    items[-1] += " per 1M tokens"
+                    per_token = False
+                items.append(f"hosting {_price(float(raw))}/hour")
+            else:
+                items.append(f"{_OVERRIDE_WORDS.get(name, name)} {_price(float(raw))}")
+                per_token = True
+        if per_token:
+            items[-1] += " per 1M tokens"
+        parts.append(f"{model_id}: {', '.join(items)}")
+    return "; ".join(parts) + " (overrides)" if parts else "none: catalog prices"
 
 
 # --- Inputs that do not fit together ----------------------------------------------------------

@@ -329,11 +329,46 @@ def _change_clause(result: Result) -> str:
     return f"{which} it {usd(cost['fine_tuning'])} vs {usd(cost['prompting'])} for prompting"
 
 
+def basis_phrase(result: Result) -> str:
+    """How the break-evens count money: `` in today's money (discounted at 8 %/year)``, or
+    nothing for plain dollars."""
+    if result.basis != "discounted":
+        return ""
+    return f" in today's money (discounted at {result.discount_rate_pct_per_year:g} %/year)"
+
+
+def migration_clause(result: Result) -> str:
+    """The forced migrations within the horizon, for the verdict sentence itself (empty: none).
+
+    A retired model or the end of fine-tuning jobs moves the strategies to a successor; the
+    numbers count the rebuild and the new prices, and the verdict says so where it is read.
+    """
+    p, months = result.params, result.months
+    tuned = [int(m) for m in months[np.asarray(p.forced_migration, dtype=bool)]]
+    prompted = [int(m) for m in months[np.asarray(p.prompt_migration, dtype=bool)]]
+    parts = []
+    if tuned:
+        parts.append(f"the tuned model must be rebuilt in month {tuned[0]}")
+    if prompted:
+        model = result.scenario.prompting.model
+        parts.append(f"{model} is retired in month {prompted[0]}")
+    if not parts:
+        return ""
+    return "a forced migration is counted: " + " and ".join(parts)
+
+
+def _join(*clauses: str) -> str:
+    return "; ".join(c for c in clauses if c)
+
+
 def verdict(result: Result) -> str:
-    """One sentence: whether and when fine-tuning pays back, what drives it, what changes cost."""
+    """One sentence: whether and when fine-tuning pays back (on the break-even basis, stated when
+    discounted), what drives it, any forced migration, what changes cost."""
     b = result.fine_tuning_breakeven
     diffs = component_differences(result)
     change = _change_clause(result)
+    money = basis_phrase(result)
+    moves = migration_clause(result)
     if b.durable_month is not None:
         when = (
             "is cheaper from month 1"
@@ -342,15 +377,20 @@ def verdict(result: Result) -> str:
         )
         savers = {k: -d for k, d in diffs.items() if d < 0}
         main = max(savers, key=savers.__getitem__) if savers else None
-        return f"Fine-tuning {when}, driven by {_saving_driver(main, result)}; {change}."
+        return f"Fine-tuning {when}{money}, driven by " + _join(
+            _saving_driver(main, result), moves, change + "."
+        )
 
     h = b.horizon_months
     if b.first_month is not None:
-        when = f"is ahead in month {b.first_month} but behind again by month {h}"
+        when = f"is ahead in month {b.first_month} but behind again by month {h}{money}"
     elif b.estimated_month is not None:
-        when = f"does not pay back by month {h} (on the current trend: month {b.estimated_month})"
+        when = (
+            f"does not pay back by month {h}{money} (on the current trend: month "
+            f"{b.estimated_month})"
+        )
     else:
-        when = f"does not pay back by month {h}, nor on the current trend"
+        when = f"does not pay back by month {h}{money}, nor on the current trend"
     extra = {k: d for k, d in diffs.items() if d > 0}
     main = max(extra, key=extra.__getitem__) if extra else None
     rate = _run_rate_saving(result, "fine_tuning")
@@ -369,7 +409,7 @@ def verdict(result: Result) -> str:
             f"it costs {usd(-rate)}/month more to run than prompting {at}, on top of "
             f"{usd(extra[main])} of {COMPONENT_NOUNS[main]}"
         )
-    return f"Fine-tuning {when}: {reason}; {change}."
+    return f"Fine-tuning {when}: " + _join(reason, moves, change + ".")
 
 
 def answer(result: Result) -> str:

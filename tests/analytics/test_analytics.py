@@ -541,9 +541,7 @@ def test_vectorised_draws_equal_scalar_params_for_prices(catalog, dedicated, art
         for n in range(mc.draws):
             v = {k: float(x[n]) for k, x in mc.inputs.items()}
             changes = {
-                "p_usd_per_1m_input_tokens": base.p_usd_per_1m_input_tokens * v["prompting_price"],
-                "p_usd_per_1m_output_tokens": base.p_usd_per_1m_output_tokens
-                * v["prompting_price"],
+                "p_price_factor": v["prompting_price"],  # x the prices in force
                 "f_usd_per_training_token": base.f_usd_per_training_token * v["training_price"],
                 "f_training_examples": v["f_training_examples"],
                 "p_output_tokens_per_call": v["output_tokens_per_call"],
@@ -557,12 +555,7 @@ def test_vectorised_draws_equal_scalar_params_for_prices(catalog, dedicated, art
                 if key in v:
                     changes[key] = v[key]
             if "fine_tuned_price" in v:
-                changes["f_usd_per_1m_input_tokens"] = (
-                    base.f_usd_per_1m_input_tokens * v["fine_tuned_price"]
-                )
-                changes["f_usd_per_1m_output_tokens"] = (
-                    base.f_usd_per_1m_output_tokens * v["fine_tuned_price"]
-                )
+                changes["f_price_factor"] = v["fine_tuned_price"]
             one = compute(base.with_values(**changes))
             expected = np.cumsum(one[:, mask, :].sum(axis=1), axis=-1)
             np.testing.assert_allclose(mc.cumulative_usd[n], expected, rtol=1e-9, atol=1e-9)

@@ -48,8 +48,20 @@ def test_report_json_has_stable_keys(capsys, tmp_path):
         "cost_per_category_change_usd",
         "category_changes",
         "warnings",
+        "verdict",
+        "breakeven_basis",
+        "discount_rate_pct_per_year",
+        "discounted_totals_usd",
+        "breakeven_by_basis",
+        "price_overrides",
     }
     assert data["totals_usd"]["prompting"]["24"] == pytest.approx(7633.33)
+    # No discount rate: the discounted totals are the plain ones, the break-evens plain dollars.
+    assert data["breakeven_basis"] == "plain"
+    assert data["discounted_totals_usd"] == data["totals_usd"]
+    assert data["breakeven_by_basis"]["plain"] == data["breakeven"]
+    assert data["price_overrides"] == {}
+    assert data["verdict"].startswith("Fine-tuning ")
     assert set(data["breakeven"]["fine_tuning"]) == {
         "first_month",
         "durable_month",

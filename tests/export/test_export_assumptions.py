@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 
 import pytest
 from pydantic import BaseModel
@@ -17,7 +18,7 @@ from tcocalc.export.assumptions import (
 )
 from tcocalc.inputs.loader import load_scenario, scenario_files
 from tcocalc.model import scenario as sc
-from tcocalc.model.params import resolve
+from tcocalc.model.params import Params, resolve
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog
 from tests.conftest import updated
@@ -67,15 +68,16 @@ def test_input_lines_cover_the_scenario(article: Scenario) -> None:
     assert default_share.value == "1/categories = 0.125"  # 8 categories
 
 
-PARAM_OF = {
-    ("Prompting", "input tokens"): "p_usd_per_1m_input_tokens",
-    ("Prompting", "output tokens"): "p_usd_per_1m_output_tokens",
-    ("Fine-tuning training", "training tokens"): "f_usd_per_training_token",
-    ("Fine-tuned serving", "tuned input tokens"): "f_usd_per_1m_input_tokens",
-    ("Fine-tuned serving", "tuned output tokens"): "f_usd_per_1m_output_tokens",
-    ("Fine-tuned serving", "hosting"): "f_hosting_usd_per_hour",
-    ("Fine-tuned serving (LoRA)", "input tokens"): "f_usd_per_1m_input_tokens",
-    ("Fine-tuned serving (LoRA)", "output tokens"): "f_usd_per_1m_output_tokens",
+# Month 1's rates (columns of tcocalc.model.costs.RATE_COLUMNS: 0 input, 3 output).
+PARAM_OF: dict[tuple[str, str], Callable[[Params], float]] = {
+    ("Prompting", "input tokens"): lambda p: p.p_prices[0, 0],
+    ("Prompting", "output tokens"): lambda p: p.p_prices[0, 3],
+    ("Fine-tuning training", "training tokens"): lambda p: float(p.f_usd_per_training_token) * 1e6,
+    ("Fine-tuned serving", "tuned input tokens"): lambda p: p.f_prices[0, 0],
+    ("Fine-tuned serving", "tuned output tokens"): lambda p: p.f_prices[0, 3],
+    ("Fine-tuned serving", "hosting"): lambda p: float(p.f_hosting_usd_per_hour),
+    ("Fine-tuned serving (LoRA)", "input tokens"): lambda p: p.f_prices[0, 0],
+    ("Fine-tuned serving (LoRA)", "output tokens"): lambda p: p.f_prices[0, 3],
 }
 
 
@@ -90,9 +92,7 @@ def test_price_lines_are_the_prices_used(path, shipped_catalog: Catalog) -> None
         assert line.source.startswith("http")
         key = (line.used_for, line.item)
         if key in PARAM_OF:
-            expected = getattr(params, PARAM_OF[key])
-            if PARAM_OF[key] == "f_usd_per_training_token":
-                expected *= 1e6
+            expected = PARAM_OF[key](params)
             assert line.value == pytest.approx(expected), key
             checked += 1
         if line.unit == "USD per labeled example":

@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tcocalc.export.assumptions import training_derivation
 from tcocalc.export.data import workbook_xlsx
+from tcocalc.export.derivation import training_derivation
 from tcocalc.inputs.loader import PRICING_DIR, SCENARIOS_DIR, load_catalog, load_scenario
 from tcocalc.model.projection import project
 

@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tcocalc.model.costs import ABOVE_THRESHOLD, RATE_ROW, TIER_START
 from tcocalc.model.engine import STRATEGIES, compute
 from tcocalc.model.params import NUMERIC_FIELDS, resolve
 from tcocalc.model.projection import project
@@ -77,7 +78,16 @@ def test_scaling_every_price_by_k_scales_every_dollar_by_k(article, fixture_cata
     assert {"engineer_usd_per_hour", "f_replica_usd_per_hour", "f_usd_per_training_token"} <= set(
         usd_fields
     )
-    scaled = dataclasses.replace(params, **{f: getattr(params, f) * k for f in usd_fields})
+    changes = {f: getattr(params, f) * k for f in usd_fields}
+    # ... and the month-by-month price tables and dated hosting changes (USD), tier starts and
+    # rules excepted.
+    usd_columns = np.ones(RATE_ROW)
+    usd_columns[[TIER_START, ABOVE_THRESHOLD]] = 0.0
+    for table in ("p_prices", "p_successor_prices", "f_prices", "f_successor_prices"):
+        changes[table] = getattr(params, table) * np.where(usd_columns > 0, k, 1.0)
+    for series in ("f_hosting_change_usd_per_hour", "f_successor_hosting_change_usd_per_hour"):
+        changes[series] = getattr(params, series) * k
+    scaled = dataclasses.replace(params, **changes)
     np.testing.assert_allclose(compute(scaled), k * compute(params), rtol=1e-9, atol=1e-9)
 
 
