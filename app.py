@@ -10,6 +10,9 @@ Tabs "Analysis", "Pricing" and "Export" call ``render(result, scenario, catalog)
 exist (see ``tcocalc_app.tabs``).
 """
 
+import pandas  # noqa: F401  (imported here, once: plotly and tables import it lazily from several
+
+# script threads at once, and a half-imported pandas raises in the others)
 import streamlit as st
 
 from tcocalc.inputs import query
