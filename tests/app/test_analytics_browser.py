@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tcocalc.inputs.loader import PROJECT_ROOT
+from tcocalc.present.charts import TITLE_LINE_CHARS, wrap_words
 from tests.browser_support import BROWSER, chromium, streamlit_server
 from tests.conftest import FIXTURE_PRICING
 
@@ -84,7 +85,9 @@ def test_the_tab_draws_every_chart(page):
         "How sure: cumulative difference to prompting",
         "When does it pay back? Break-even month across draws",
     ):
-        expect(page.get_by_text(title).first).to_be_visible(timeout=WAIT_MS)
+        # Long titles wrap (for phones): the chart draws each line as its own text.
+        first_line = wrap_words(title, TITLE_LINE_CHARS).split("<br>")[0]
+        expect(page.get_by_text(first_line).first).to_be_visible(timeout=WAIT_MS)
     odds = page.get_by_test_id("stMetric").filter(has_text="Fine-tuning cheaper")
     expect(odds.get_by_test_id("stMetricValue")).to_have_text("0%")
     _shot(page, "analysis-tab")
