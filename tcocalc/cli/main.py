@@ -101,9 +101,11 @@ def report_json(result: Any, volume: Any) -> dict[str, Any]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from tcocalc.inputs.link_keys import format_overrides
     from tcocalc.model.breakeven import breakeven_volume
     from tcocalc.model.engine import COMPONENT_LABELS, COMPONENTS, STRATEGIES, STRATEGY_LABELS
     from tcocalc.model.projection import project
+    from tcocalc.present.labels import describe_overrides
     from tcocalc.present.summary import verdict
 
     catalog = catalog_from_args(args)
@@ -152,7 +154,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     for model_id, o in result.scenario.price_overrides.items():
         print(
             terminal_text(
-                f"negotiated prices (override) for {model_id}: {o.prices() | o.tuned_prices()}"
+                "negotiated prices: " + describe_overrides(format_overrides({model_id: o}))
             )
         )
     print(f"Fine-tuning {result.fine_tuning_breakeven.describe()}.")
