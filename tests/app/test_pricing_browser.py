@@ -74,7 +74,9 @@ def test_editing_a_price_moves_the_break_even(server: tuple[str, Path]) -> None:
         editor.fill(GOOD.replace("usd_per_1m_input_tokens: 0.40", "usd_per_1m_input_tokens: -8"))
         editor.press("Control+Enter")
         settle(page)
-        expect(page.get_by_text("prices.yaml:7:5: models.gpt-4.1-mini")).to_be_visible()
+        # Plain words first, then the place; the editor shows the line, numbered and marked.
+        expect(page.get_by_text("prices.yaml, line 7, column 5", exact=False)).to_be_visible()
+        expect(page.get_by_text("▶ 7 │", exact=False)).to_be_visible()
         save = page.locator(".st-key-pricing_save--prices-yaml button")
         expect(save).to_be_disabled()
         page.screenshot(path=str(SHOTS / "2-invalid.png"), full_page=True)
