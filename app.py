@@ -10,9 +10,8 @@ Tabs "Analysis", "Pricing" and "Export" call ``render(result, scenario, catalog)
 exist (see ``tcocalc_app.tabs``).
 """
 
-import pandas  # noqa: F401  (imported here, once: plotly and tables import it lazily from several
+import importlib
 
-# script threads at once, and a half-imported pandas raises in the others)
 import streamlit as st
 
 from tcocalc.inputs import query
@@ -22,6 +21,10 @@ from tcocalc.present import labels
 from tcocalc_app import data, headline, inputs, look, overview, safe, state, tabs
 
 print_view = look.is_print_view()
+# plotly and the tables import pandas lazily, from several script threads at once; a half-imported
+# pandas raises in the others (the Analysis tab lost its charts). Import it once, here.
+importlib.import_module("pandas")
+
 st.set_page_config(
     page_title="tcocalc: fine-tuning vs prompting",
     page_icon="📈",
