@@ -261,16 +261,16 @@ def durable_breakeven_months(difference: Arr, axis: int = -1) -> IntArr:
     return np.where(ahead_at_horizon, month, 0).astype(np.int64)
 
 
-_MAGNITUDE_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
-
-
 def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
     """``np.percentile(x, pcts, axis=-1)`` (linear interpolation) of finite values, equal to it
-    bit for bit, about 2x faster; ``x`` is reordered along its last axis.
+    bit for bit, about 4x faster; ``x`` is reordered along its last axis.
 
-    The order statistics are selected on integer keys that sort like the floats (partitioning
-    int64 is faster than float64 in numpy), then interpolated with numpy's own formula. ``x``
-    must be C-contiguous; afterwards it holds those keys, not the values.
+    numpy partitions around one order statistic fast (a SIMD quickselect on x86) but falls back
+    to a slow introselect for several at once, which is what ``np.percentile`` asks for. So each
+    lower order statistic is selected on its own, each in the part of the row the previous ones
+    left (the median's in the whole row, the 10th's in the part below it, the 90th's in the part
+    above); the upper neighbour of each is the smallest value between it and the next one
+    selected. Then numpy's own interpolation formula. ``x`` must be C-contiguous.
 
     >>> x = np.array([[3.0, -1.0, 2.0, 10.0], [0.5, 0.5, 0.5, 0.5]])
     >>> percentiles_in_place(x.copy(), [10, 50, 90]).round(9).tolist()
@@ -279,41 +279,31 @@ def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
     ...                     np.percentile(x, [10, 50, 90], axis=-1)))
     True
     """
-    x = np.ascontiguousarray(x)
+    if not x.flags.c_contiguous:
+        raise ValueError("percentiles_in_place needs a C-contiguous array")
     n = x.shape[-1]
+    rows = x.reshape(-1, n)
     q = np.true_divide(np.asarray(pcts, dtype=np.float64), 100)
     virtual = (n - 1) * q  # as numpy's "linear" method
     previous = np.floor(virtual).astype(np.intp)
     following = np.minimum(previous + 1, n - 1)
     gamma = (virtual - previous).reshape(-1, *([1] * (x.ndim - 1)))
-    # IEEE floats order as sign-magnitude integers: flip the magnitude bits of negatives (a
-    # few rows at a time, so the temporary stays in the cache).
-    keys = x.view(np.int64).reshape(-1, n)
-    step = max(1, 32_768 // n)
-    for start in range(0, keys.shape[0], step):
-        rows = keys[start : start + step]
-        flip = rows >> 63
-        flip &= _MAGNITUDE_BITS
-        rows ^= flip
-    # Partition at the lower order statistics only; each upper one (the next in sorted order)
-    # is then the smallest key between it and the next lower one (one min pass, not a
-    # partition round per percentile).
-    lower = np.unique(previous)
-    keys.partition(lower, axis=-1)
+    lower = sorted(set(previous.tolist()))
+    _select(rows, lower, 0, n)
     upper = {}
-    for j, at in enumerate(lower.tolist()):
-        stop = int(lower[j + 1]) + 1 if j + 1 < lower.size else n
-        upper[at] = keys[:, at] if at + 1 >= stop else keys[:, at + 1 : stop].min(axis=-1)
+    for j, at in enumerate(lower):
+        # Everything from the next selected position on is at least its value.
+        stop = lower[j + 1] + 1 if j + 1 < len(lower) else n
+        upper[at] = rows[:, at] if at + 1 >= stop else rows[:, at + 1 : stop].min(axis=-1)
     picked = np.stack(
-        [keys[:, i] for i in previous.tolist()]
+        [rows[:, i] for i in previous.tolist()]
         + [
-            keys[:, i] if i == j else upper[j]
+            rows[:, i] if i == j else upper[j]
             for i, j in zip(following.tolist(), previous.tolist(), strict=True)
         ],
         axis=-1,
     )
-    picked ^= (picked >> 63) & _MAGNITUDE_BITS  # back to floats, for the picked ones only
-    values = picked.view(np.float64).reshape(*x.shape[:-1], 2, -1)
+    values = picked.reshape(*x.shape[:-1], 2, -1)
     a = np.moveaxis(values[..., 0, :], -1, 0)
     b = np.moveaxis(values[..., 1, :], -1, 0)
     # numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) from t = 0.5 on.
@@ -321,6 +311,19 @@ def percentiles_in_place(x: Arr, pcts: Sequence[float]) -> Arr:
     out = a + diff * gamma
     np.subtract(b, diff * (1 - gamma), out=out, where=np.broadcast_to(gamma >= 0.5, out.shape))
     return out
+
+
+def _select(rows: Arr, positions: list[int], start: int, stop: int) -> None:
+    """Put each row's order statistics ``positions`` (sorted, within ``start .. stop - 1``) in
+    place, one ``partition`` call around one position at a time: the middle one first, then
+    the ones below it in the part below and the ones above it in the part above."""
+    if not positions:
+        return
+    mid = len(positions) // 2
+    at = positions[mid]
+    rows[:, start:stop].partition(at - start, axis=-1)
+    _select(rows, positions[:mid], start, at)
+    _select(rows, positions[mid + 1 :], at + 1, stop)
 
 
 def _index(challenger: str) -> int:

@@ -10,10 +10,11 @@ The decision picks the strategy with the lowest expected cumulative cost at the 
   would save. ``E[C_j | X]`` is estimated by regression over the draws, as Strong, Oakley &
   Brennan (2014, *Medical Decision Making* 34:311-326) do with a GAM; here a cubic polynomial in
   the rank of X scaled to [-1, 1] ("GAM-lite": four coefficients per strategy, one least-squares
-  solve per input for all strategies, ~1 ms for 10,000 draws). Least squares with an intercept
-  keeps each strategy's mean, so ``min_j E[C_j] >= E[min_j fit_j]`` and the estimate is >= 0; it is
-  capped at the EVPI (which it can exceed only by estimation noise). An input that does not move
-  the costs gets a flat fit and an EVPPI of about 0, where binning the draws into groups would
+  solve per input for all strategies by the normal equations, ``X'X`` computed once; ~20 ms per
+  input for 100,000 draws). Least squares with an intercept keeps each strategy's mean, so
+  ``min_j E[C_j] >= E[min_j fit_j]`` and the estimate is >= 0; it is capped at the EVPI (which
+  it can exceed only by estimation noise). An input that does not move the costs gets a flat
+  fit and an EVPPI of about 0, where binning the draws into groups would
   report the noise of each group's mean as value.
 
 The estimate is as good as the ranges behind the draws: an input whose range is a guess is worth
@@ -101,27 +102,63 @@ def evpi(costs: Arr) -> float:
     >>> evpi(np.array([[1.0, 2.0], [3.0, 2.0]]))  # mean 2 vs 2; perfect choice 1.5
     0.5
     """
-    return float(max(0.0, costs.mean(axis=0).min() - costs.min(axis=1).mean()))
+    columns = np.asfortranarray(costs)  # one contiguous column per strategy
+    return _evpi(columns, columns.mean(axis=0))
+
+
+def _evpi(columns: Arr, means: Arr) -> float:
+    return float(max(0.0, means.min() - _row_min(columns).mean()))
+
+
+def _row_min(columns: Arr) -> Arr:
+    """Each row's smallest value, one column at a time (numpy's ``min(axis=1)`` over three
+    columns walks every row separately, ~10x slower)."""
+    out = columns[:, 0].copy()
+    for j in range(1, columns.shape[1]):
+        np.minimum(out, columns[:, j], out=out)
+    return out
 
 
 def _design(x: Arr) -> Arr:
-    """Cubic in the rank of ``x`` scaled to [-1, 1]: columns 1, t, t^2, t^3."""
+    """Cubic in the rank of ``x`` scaled to [-1, 1]: columns 1, t, t^2, t^3 (ties ranked in
+    the order numpy's sort leaves them)."""
     n = x.size
     ranks = np.empty(n)
-    ranks[np.argsort(x, kind="stable")] = np.arange(n)
-    t = 2.0 * ranks / max(1, n - 1) - 1.0
+    ranks[np.argsort(x)] = np.arange(n)
+    return _powers(2.0 * ranks / max(1, n - 1) - 1.0)
+
+
+def _powers(t: Arr) -> Arr:
     return np.vander(t, DEGREE + 1, increasing=True)
+
+
+def _gram_inverse(n: int) -> Arr:
+    """``inv(X'X)`` of the design: the ranks of any input are a permutation of 0..n-1, so
+    ``X'X`` is that of the evenly spaced grid, the same for every input (computed once)."""
+    grid = _powers(2.0 * np.arange(n) / max(1, n - 1) - 1.0)
+    inverse: Arr = np.linalg.inv(grid.T @ grid).astype(np.float64, copy=False)
+    return inverse
 
 
 def evppi(x: Arr, costs: Arr) -> float:
     """EVPPI of input ``x`` (draws,) for the decision over ``costs`` (draws, strategies)."""
+    columns = np.asfortranarray(costs)
+    means = columns.mean(axis=0)
+    centred = columns - means
+    return _evppi(x, centred, means, _evpi(columns, means), _gram_inverse(x.size))
+
+
+def _evppi(x: Arr, centred: Arr, means: Arr, cap: float, gram_inverse: Arr) -> float:
+    """:func:`evppi` given the costs centred on their ``means``, the EVPI ``cap`` and the
+    design's :func:`_gram_inverse`. Least squares by the normal equations: the cubic's four
+    columns on [-1, 1] are well conditioned (condition number of X'X about 100)."""
     if x.size < DEGREE + 2 or np.ptp(x) == 0:
         return 0.0
-    centred = costs - costs.mean(axis=0)
-    coef, *_ = np.linalg.lstsq(_design(x), centred, rcond=None)
-    fitted = _design(x) @ coef + costs.mean(axis=0)
-    value = float(costs.mean(axis=0).min() - fitted.min(axis=1).mean())
-    return max(0.0, min(value, evpi(costs)))
+    design = _design(x)
+    coef = gram_inverse @ (design.T @ centred)
+    fitted = np.asfortranarray(design @ coef) + means
+    value = float(means.min() - _row_min(fitted).mean())
+    return max(0.0, min(value, cap))
 
 
 def value_of_information(
@@ -129,11 +166,16 @@ def value_of_information(
 ) -> ValueOfInformation:
     """EVPI and each sampled input's EVPPI for choosing among ``strategies``."""
     idx = [STRATEGIES.index(s) for s in strategies]
-    costs = mc.totals_usd[:, idx]
-    total = evpi(costs)
-    per_input = {key: evppi(values, costs) for key, values in mc.inputs.items()}
+    columns = np.asfortranarray(mc.totals_usd[:, idx])
+    means = columns.mean(axis=0)
+    total = _evpi(columns, means)
+    centred = columns - means
+    inverse = _gram_inverse(mc.draws)
+    per_input = {
+        key: _evppi(values, centred, means, total, inverse) for key, values in mc.inputs.items()
+    }
     ordered = dict(sorted(per_input.items(), key=lambda kv: -kv[1]))
-    best = strategies[int(np.argmin(costs.mean(axis=0)))]
+    best = strategies[int(np.argmin(means))]
     return ValueOfInformation(tuple(strategies), total, ordered, best, mc.draws)
 
 

@@ -176,6 +176,11 @@ def _walk(
     keep = components.shape[0] > 0
     last_kept = m1 - cumulative.shape[1]
     last_diff = m1 - differences.shape[1]
+    # Each variant's calls and dedicated replicas for the months of this walk, computed before
+    # its month loop: the replica count's chain of divisions and roundings then runs as one
+    # tight loop (independent months, pipelined) instead of waiting inside every month.
+    calls_of = np.empty(m1 - m0)
+    f_replicas_of = np.zeros(m1 - m0)
     for i in range(n):
         rate = _at(v.engineer_usd_per_hour, i)
         wrong_usd = _at(v.usd_per_wrong_answer, i)
@@ -252,6 +257,15 @@ def _walk(
         p_labels_at_start = c.labeling_usd(_at(v.p_labeled_examples, i), p_label_usd)
 
         calls = state[0, i] if m0 > 0 else _at(v.monthly_calls, i)
+        for m in range(m0, m1):
+            if m > 0:
+                calls *= growth  # calls_per_month, one month at a time
+            calls_of[m - m0] = calls
+        if replica_usd_h > 0.0:
+            for k in range(m1 - m0):
+                f_replicas_of[k] = c.replicas_needed(
+                    calls_of[k], peak, per_replica, min_replicas, spares, p95, slots, call_s
+                )
         examples_added, added, known = state[1, i], state[2, i], state[3, i]
         p_moved, moved = state[4, i], state[5, i]
         cum_p, cum_f, cum_h = state[6, i], state[7, i], state[8, i]
@@ -261,8 +275,7 @@ def _walk(
         for m in range(m0, m1):
             month = m + 1.0
             first = m == 0
-            if m > 0:
-                calls *= growth  # calls_per_month, one month at a time
+            calls = calls_of[m - m0]
             new = _at_month(s.new_categories, m, i)
             event = new > 0.0
             categories_added += new
@@ -350,10 +363,8 @@ def _walk(
             f_inference = calls * (p_call + live * gap) + hosting
             if replica_usd_h > 0.0 and live > 0.0:
                 # Sized on the rate while live: (calls x live) over the live part of the month.
-                replicas = c.replicas_needed(
-                    calls, peak, per_replica, min_replicas, spares, p95, slots, call_s
-                )
-                f_inference += c.hourly_usd(replicas * replica_usd_h, live)
+                f_replicas = f_replicas_of[m - m0]
+                f_inference += c.hourly_usd(f_replicas * replica_usd_h, live)
             f_errors = c.error_usd(calls, live * f_acc + (1.0 - live) * p_acc, wrong_usd)
             f_row = (
                 c.people_usd(f_hours, rate),
@@ -387,16 +398,21 @@ def _walk(
             )
             h_inference = calls * (p_call + h_share * gap) + hosting
             if replica_usd_h > 0.0 and live > 0.0:
-                # The tuned model's share of the calls, over the live part of the month.
-                replicas = c.replicas_needed(
-                    calls * (h_share / live),
-                    peak,
-                    per_replica,
-                    min_replicas,
-                    spares,
-                    p95,
-                    slots,
-                    call_s,
+                # The tuned model's share of the calls, over the live part of the month (the
+                # fine-tuning strategy's count when no category waits: the same rate).
+                replicas = (
+                    f_replicas
+                    if h_share == live
+                    else c.replicas_needed(
+                        calls * (h_share / live),
+                        peak,
+                        per_replica,
+                        min_replicas,
+                        spares,
+                        p95,
+                        slots,
+                        call_s,
+                    )
                 )
                 h_inference += c.hourly_usd(replicas * replica_usd_h, live)
             h_errors = c.error_usd(calls, h_share * f_acc + (1.0 - h_share) * p_acc, wrong_usd)
