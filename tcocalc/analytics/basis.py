@@ -238,9 +238,10 @@ def basis_of(source: Basis | Result | tuple[Scenario, Catalog]) -> Basis:
 # --- Vectorised outcomes -----------------------------------------------------------------------
 
 
-def cumulative_totals(params: Params) -> Arr:
-    """Cumulative USD of each strategy at the end of each month: shape ``(..., 3, H)``."""
-    return engine_cumulative_totals(params)
+def cumulative_totals(params: Params, *, last_months: int | None = None) -> Arr:
+    """Cumulative USD of each strategy at the end of each month: shape ``(..., 3, H)`` (the last
+    ``last_months`` months when given)."""
+    return engine_cumulative_totals(params, last_months=last_months)
 
 
 def durable_breakeven_months(difference: Arr, axis: int = -1) -> IntArr:

@@ -479,7 +479,7 @@ def _flipped_fn(
     i = _index(challenger)
 
     def flipped(owner: IntArr, values: Arr) -> npt.NDArray[np.bool_]:
-        cum = _one_at_a_time(basis, [drivers[j].key for j in owner], values)
+        cum = _one_at_a_time(basis, [drivers[j].key for j in owner], values, last_months=1)
         diff = cum[:, i, -1] - cum[:, 0, -1]
         return (diff <= AHEAD_TOLERANCE_USD) != base_ahead
 
@@ -489,15 +489,19 @@ def _flipped_fn(
 _SCHEDULE_DRIVERS = frozenset({"new_categories_per_change", "new_categories_per_year"})
 
 
-def _one_at_a_time(basis: Basis, owners: Sequence[str | None], values: Arr) -> Arr:
+def _one_at_a_time(
+    basis: Basis, owners: Sequence[str | None], values: Arr, *, last_months: int | None = None
+) -> Arr:
     """Cumulative totals ``(m, 3, H)`` of ``m`` variants, variant ``r`` with driver ``owners[r]``
-    at ``values[r]`` and everything else as today (``None``: the scenario itself).
+    at ``values[r]`` and everything else as today (``None``: the scenario itself); only the last
+    ``last_months`` months when given (the switching-value search needs the horizon only).
 
     Variants that move the category schedule need an ``(m, H)`` schedule, which makes the hybrid's
     bookkeeping per variant; they are computed apart from the others, so the others keep the
     scenario's ``(H,)`` schedule.
     """
-    out = np.empty((len(owners), 3, basis.horizon_months))
+    h = basis.horizon_months
+    out = np.empty((len(owners), 3, h if last_months is None else max(1, min(h, last_months))))
     keys = np.array([k or "" for k in owners])
     moves_schedule = np.isin(keys, list(_SCHEDULE_DRIVERS))
     for group in (~moves_schedule, moves_schedule):
@@ -510,9 +514,9 @@ def _one_at_a_time(basis: Basis, owners: Sequence[str | None], values: Arr) -> A
                 mine = keys[rows] == key
                 columns[key] = np.where(mine, values[rows], basis.value(key))
         if not columns:
-            out[rows] = cumulative_totals(basis.params)
+            out[rows] = cumulative_totals(basis.params, last_months=last_months)
             continue
-        out[rows] = cumulative_totals(basis.params_for(columns))
+        out[rows] = cumulative_totals(basis.params_for(columns), last_months=last_months)
     return out
 
 
