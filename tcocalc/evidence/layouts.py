@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tcocalc.evidence import tables as T
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -181,10 +179,22 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+def norm(name: str) -> str:
+    """A column name as matched: lower case, spaces and dashes as underscores.
+
+    (Here rather than in :mod:`tcocalc.evidence.tables`, so the command line can list the
+    layouts without loading pyarrow.)
+
+    >>> norm(" Prompt-Tokens ")
+    'prompt_tokens'
+    """
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
 def detect_layout(header: list[str]) -> Layout:
     """The layout whose signature columns the header has (generic when none does)."""
-    have = {T.norm(h.rpartition(".")[2]) for h in header} | {T.norm(h) for h in header}
+    have = {norm(h.rpartition(".")[2]) for h in header} | {norm(h) for h in header}
     for lay in LAYOUTS.values():
-        if lay.signature and all(T.norm(s) in have for s in lay.signature):
+        if lay.signature and all(norm(s) in have for s in lay.signature):
             return lay
     return LAYOUTS["generic"]

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tcocalc.evidence.changes import EvidenceError
+from tcocalc.evidence.layouts import norm
 from tcocalc.inputs.loader import Problem
 
 Format = Literal["csv", "jsonl"]
@@ -36,11 +37,6 @@ _NUMBER = r"^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 _ISO = r"^\s*\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d{1,9})?)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)?\s*$"
 _ZONED = r"[T ]\d\d:\d\d(:\d\d(\.\d{1,9})?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)\s*$"
 _EPOCH = r"^\s*\d{9,13}(\.\d+)?\s*$"
-
-
-def norm(name: str) -> str:
-    """A column name as matched: lower case, spaces, dashes and dots as underscores."""
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 class Problems:
