@@ -341,8 +341,8 @@ def monte_carlo(
     for step in walk(params, months_per_step=step_months, with_cumulative=keep_series):
         m0, k = step.first_month - 1, step.months
         diff = step.differences  # (2 challengers, months, draws): challenger - prompting
-        if fixed:
-            diff = np.ascontiguousarray(np.broadcast_to(diff, (2, k, draws)))
+        if fixed:  # a writable copy: the percentiles reorder it in place
+            diff = np.broadcast_to(diff, (2, k, draws)).copy()
         if series is not None and step.cumulative is not None:
             series[:, :, m0 : m0 + k] = np.broadcast_to(
                 step.cumulative.transpose(2, 0, 1), (draws, 3, k)

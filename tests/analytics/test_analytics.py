@@ -674,6 +674,19 @@ def test_no_uncertain_inputs_is_the_projection(catalog, article):
     np.testing.assert_array_equal(mc.totals_usd, np.tile(result.cumulative[:, -1], (10, 1)))
 
 
+@pytest.mark.parametrize("ranges", [None, []], ids=["default ranges", "no ranges"])
+def test_one_draw_is_the_projection_of_that_draw(catalog, article, ranges):
+    """One draw is one variant, which the walk returns unbroadcast (it used to reach the
+    in-place percentiles as a read-only view, and ``analyze --monte-carlo 1`` crashed)."""
+    b = A.Basis.build(article, catalog)
+    mc = A.monte_carlo(b, ranges, draws=1, seed=5)
+    cum = A.cumulative_totals(b.params_for({k: v for k, v in mc.inputs.items()}))
+    np.testing.assert_array_equal(mc.totals_usd, cum[..., -1].reshape(1, 3))
+    diff = (cum[..., 1:, :] - cum[..., :1, :]).reshape(2, -1)
+    for k in range(3):  # P10 = P50 = P90 = the draw itself
+        np.testing.assert_array_equal(mc.percentiles_usd[:, k], diff)
+
+
 def test_monte_carlo_csv_exports(catalog, near_breakeven):
     mc = A.monte_carlo((near_breakeven, catalog), draws=400, seed=8)
     draws = pd.read_csv(io.BytesIO(A.draws_csv(mc)))

@@ -29,6 +29,16 @@ def test_analyze_prints_all_three_analyses(capsys):
     assert "Fine-tuning cheaper by month 24 in" in out
 
 
+@pytest.mark.parametrize("draws", [1, 2, 4, 5])
+def test_a_handful_of_draws_is_answered(capsys, draws):
+    """Fewer draws than the value of information's cubic has coefficients: its EVPPI is 0,
+    the rest as usual (one draw used to end in a traceback)."""
+    assert main([*BASE, "--monte-carlo", str(draws), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["monte_carlo"]["draws"] == draws
+    assert out["value_of_information"]["evpi_usd"] >= 0
+
+
 def test_analyze_json(capsys):
     code = main([*BASE, "--tornado", "--map", "--points", "8", "--monte-carlo", "300", "--json"])
     assert code == 0
