@@ -154,14 +154,17 @@ def _bench(scenario: Any, catalog: Any) -> None:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from tcocalc import analytics as A
 from tcocalc.cli.main import main
 draws = int(sys.argv[2])
 t = time.process_time()
 code = main(["analyze", sys.argv[1], "--monte-carlo", str(draws), "--json"])
 cpu = time.process_time() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The peak of this process's own memory (VmHWM). Not ru_maxrss: on Linux a child started by
+# posix_spawn/vfork inherits the parent's peak there, so every run read >= the bench's own size.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 print(json.dumps({"code": code, "cpu_s": cpu, "peak_mb": peak}), file=sys.stderr)
 """
 
