@@ -54,11 +54,14 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model import costs as c
+from tcocalc.model.numba_start import skip_blas_probe
 from tcocalc.model.params import Params
 from tcocalc.model.walk_inputs import (
     _is_varied,
     walk_arrays,
 )
+
+skip_blas_probe()  # before numba loads the walk (see tcocalc.model.numba_start)
 
 Arr = npt.NDArray[np.float64]
 Strategy = Literal["prompting", "fine_tuning", "hybrid"]
