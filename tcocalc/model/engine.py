@@ -89,7 +89,7 @@ COMPONENT_LABELS = {
     "errors": "Wrong answers",
 }
 
-STATE_ROWS = 12
+STATE_ROWS = 15
 """What the walk carries from one month to the next, per variant (see :func:`_walk`)."""
 AHEAD_TOLERANCE_USD = 1e-6
 """A challenger is ahead of prompting when its cumulative cost exceeds prompting's by at most this
@@ -166,7 +166,8 @@ def _walk(
     far, categories added since go-live, categories the hybrid's tuned model knows, whether each
     model has migrated, the cumulative total of each strategy, and the last month (1-based, 0:
     none yet) each challenger was behind prompting by more than :data:`AHEAD_TOLERANCE_USD`,
-    and the categories added since month 1 (the prompt covers them).
+    the categories added since month 1 (the prompt covers them), and the price trends and
+    discount factor reached (each compounds month by month, so steps change no bit).
     ``components`` (months, 3, 7, n) receives every component when it has rows (USD of each
     month, as billed); ``cumulative`` (3, k, n) the cumulative included totals of the last ``k``
     months walked, each month discounted at the variant's discount rate (plain dollars at 0 %);
@@ -233,7 +234,6 @@ def _walk(
         p_step = c.yearly_change_per_month(_at(v.p_price_change_pct_per_year, i))
         f_step = c.yearly_change_per_month(_at(v.f_price_change_pct_per_year, i))
         d_step = 1.0 / c.yearly_change_per_month(_at(v.discount_rate_pct_per_year, i))
-        p_trend, f_trend, weight = p_step**m0, f_step**m0, d_step**m0
         hosting_usd_h = (
             _at(v.f_hosting_usd_per_hour, i),
             _at(v.f_successor_hosting_usd_per_hour, i),
@@ -274,6 +274,11 @@ def _walk(
         cum_p, cum_f, cum_h = state[6, i], state[7, i], state[8, i]
         behind_f, behind_h = state[9, i], state[10, i]
         categories_added = state[11, i]
+        # Trends and discounting compound month by month from month 1, across steps as in one.
+        if m0 > 0:
+            p_trend, f_trend, weight = state[12, i], state[13, i], state[14, i]
+        else:
+            p_trend, f_trend, weight = 1.0, 1.0, 1.0
         p_bill, f_bill = -1.0, -1.0  # USD per call before the trend; < 0: to be priced
         for m in range(m0, m1):
             month = m + 1.0
@@ -460,6 +465,7 @@ def _walk(
         state[6, i], state[7, i], state[8, i] = cum_p, cum_f, cum_h
         state[9, i], state[10, i] = behind_f, behind_h
         state[11, i] = categories_added
+        state[12, i], state[13, i], state[14, i] = p_trend, f_trend, weight
 
 
 def _prepare(p: Params) -> tuple[Any, Any, Any, Any, int]:

@@ -33,6 +33,7 @@ from tcocalc.model.scenario import (
     Scenario,
     SelfHostedTraining,
 )
+from tests.conftest import updated
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pricing"
 
@@ -576,6 +577,27 @@ def test_streamed_steps_give_the_same_draws_as_one_pass(catalog, article, monkey
                                   .transpose(1, 0, 2))  # fmt: skip
     np.testing.assert_array_equal(mc.breakeven_months, A.durable_breakeven_months(diff))
     np.testing.assert_array_equal(mc.totals_usd, cum[:, :, -1])
+
+
+def test_steps_do_not_change_trends_or_discounting(catalog, article, monkeypatch):
+    """Price trends and the discount rate compound month by month across steps exactly as in
+    one pass (they used to restart each step from step ** first month, a few ulps apart)."""
+    s = updated(
+        article,
+        {
+            "horizon_months": 120,
+            "money.prompted_price_change_pct_per_year": -20,
+            "money.tuned_price_change_pct_per_year": 10,
+            "money.discount_rate_pct_per_year": 8,
+        },
+    )
+    b = A.Basis.build(s, catalog)
+    ranges = [u for u in A.default_ranges(b)]
+    inputs = {u.driver: A.sample(u, 300, 4) for u in ranges}
+    cum = A.cumulative_totals(b.params_for(inputs))
+    monkeypatch.setattr(uncertainty, "MONTHS_PER_STEP_CELLS", 300 * 7)  # 7 months a step
+    mc = A.monte_carlo(b, ranges, draws=300, seed=4, keep_series=True)
+    np.testing.assert_array_equal(mc.cumulative_usd, cum)
 
 
 def test_monte_carlo_outputs(catalog, near_breakeven):
