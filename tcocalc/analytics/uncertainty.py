@@ -368,8 +368,8 @@ def monte_carlo(
     )
 
 
-MONTHS_PER_STEP_CELLS = 2_400_000
-"""Draw-months walked per step of the Monte Carlo (19 MB of differences per challenger): 10,000
-draws x 120 months in one step, 100,000 draws 24 months at a time; a step is at least a month.
-(Each step sets up every draw's constants again: at 5 months a step that setup cost as much as
-the months themselves.)"""
+MONTHS_PER_STEP_CELLS = 1_200_000
+"""Draw-months walked per step of the Monte Carlo (10 MB of differences per challenger, one buffer
+for every step): 10,000 draws x 120 months in one step, 100,000 draws 12 months at a time; a step
+is at least a month. (Each step sets up every draw's constants again: lost in the noise at 12
+months a step, a fifth of the walk at 5.)"""
