@@ -120,28 +120,21 @@ def _row_min(columns: Arr) -> Arr:
     return out
 
 
-def _design(x: Arr) -> Arr:
-    """Cubic in the rank of ``x`` scaled to [-1, 1]: columns 1, t, t^2, t^3 (ties ranked in
-    the order numpy's sort leaves them)."""
-    n = x.size
-    ranks = np.empty(n)
-    ranks[np.argsort(x)] = np.arange(n)
-    return _powers(2.0 * ranks / max(1, n - 1) - 1.0)
-
-
-def _powers(t: Arr) -> Arr:
-    return np.vander(t, DEGREE + 1, increasing=True)
-
-
 @functools.lru_cache(maxsize=4)
-def _gram_inverse(n: int) -> Arr:
-    """``inv(X'X)`` of the design for ``n >= DEGREE + 1`` draws: the ranks of any input are a
-    permutation of 0..n-1, so ``X'X`` is that of the evenly spaced grid, the same for every input
-    (computed once per draw count; read-only)."""
-    grid = _powers(2.0 * np.arange(n) / max(1, n - 1) - 1.0)
-    inverse: Arr = np.linalg.inv(grid.T @ grid).astype(np.float64, copy=False)
+def _grid(n: int) -> tuple[Arr, Arr]:
+    """The design in rank order and ``inv(X'X)``, for ``n >= DEGREE + 1`` draws (read-only,
+    computed once per draw count).
+
+    Row ``r`` of the design is the cubic in rank ``r`` scaled to [-1, 1] (columns 1, t, t^2,
+    t^3). The ranks of any input are a permutation of 0..n-1, so every input has this design
+    with its rows permuted, and the same ``X'X``.
+    """
+    t = 2.0 * np.arange(n) / max(1, n - 1) - 1.0
+    design = np.vander(t, DEGREE + 1, increasing=True)
+    inverse: Arr = np.linalg.inv(design.T @ design).astype(np.float64, copy=False)
+    design.setflags(write=False)
     inverse.setflags(write=False)
-    return inverse
+    return design, inverse
 
 
 def evppi(x: Arr, costs: Arr) -> float:
@@ -152,13 +145,17 @@ def evppi(x: Arr, costs: Arr) -> float:
 
 
 def _evppi(x: Arr, centred: Arr, means: Arr, cap: float) -> float:
-    """:func:`evppi` given the costs centred on their ``means`` and the EVPI ``cap``. Least
-    squares by the normal equations with :func:`_gram_inverse`: the cubic's four columns on
-    [-1, 1] are well conditioned (condition number of X'X about 70)."""
+    """:func:`evppi` given the costs centred on their ``means`` and the EVPI ``cap``.
+
+    The draws are taken in the order of ``x`` (ties in the order numpy's sort leaves them), so
+    the design is :func:`_grid`'s; least squares by the normal equations (the cubic's four
+    columns on [-1, 1] are well conditioned: X'X's condition number is about 70). The fitted
+    costs come out in that order too, which their mean over the draws does not mind.
+    """
     if x.size < DEGREE + 2 or np.ptp(x) == 0:
         return 0.0
-    design = _design(x)
-    coef = _gram_inverse(x.size) @ (design.T @ centred)
+    design, inverse = _grid(x.size)
+    coef = inverse @ (design.T @ centred[np.argsort(x)])
     fitted = np.asfortranarray(design @ coef) + means
     value = float(means.min() - _row_min(fitted).mean())
     return max(0.0, min(value, cap))
