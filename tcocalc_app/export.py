@@ -18,12 +18,21 @@ from functools import partial
 
 import streamlit as st
 
-from tcocalc.export import data, deck, images
+from tcocalc.export import data, images
 from tcocalc.export.common import export_filename
 from tcocalc.model.projection import Result
 from tcocalc.model.scenario import Scenario
 from tcocalc.pricing.catalog import Catalog
 from tcocalc_app import state
+
+
+def _deck_pptx(*args: object, **kwargs: object) -> bytes:
+    """The deck's bytes; python-pptx is imported on the first click, not at the app's start
+    (0.17 s of every cold start, for a file most visits never download)."""
+    from tcocalc.export.deck import deck_pptx
+
+    return deck_pptx(*args, **kwargs)  # type: ignore[arg-type]
+
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,7 +101,7 @@ def render(result: Result, scenario: Scenario, catalog: Catalog) -> None:
             lazy(
                 "pptx",
                 partial(
-                    deck.deck_pptx,
+                    _deck_pptx,
                     result,
                     catalog,
                     show_hybrid=show_hybrid,
