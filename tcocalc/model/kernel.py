@@ -49,9 +49,12 @@ def _store(components: Any, month: int, strategy: int, i: int, row: Any) -> None
 
 
 @numba.njit(inline="always")
-def _included(row: Any, on: Any) -> Any:
+def _included(row: Any, on: Any, all_on: bool) -> Any:
     """The month's total of the included components, added in :data:`COMPONENTS` order (an
-    excluded one is x 0.0, which leaves the sum exact)."""
+    excluded one is x 0.0, which leaves the sum exact; with every one included, x 1.0 is left
+    out, which changes no bit)."""
+    if all_on:
+        return row[0] + row[1] + row[2] + row[3] + row[4] + row[5] + row[6]
     return (
         row[0] * on[0]
         + row[1] * on[1]
@@ -96,6 +99,8 @@ def _walk(
     """
     n = state.shape[1]
     keep = components.shape[0] > 0
+    all_on = on[0] == 1.0 and on[1] == 1.0 and on[2] == 1.0 and on[3] == 1.0
+    all_on = all_on and on[4] == 1.0 and on[5] == 1.0 and on[6] == 1.0
     last_kept = m1 - cumulative.shape[1]
     last_diff = m1 - differences.shape[1]
     # Each variant's calls and dedicated replicas for the months of this walk, computed before
@@ -272,10 +277,15 @@ def _walk(
             new_labels = c.labeling_usd(new * f_examples_new, f_label_usd)
             event_retrain = event and after_live
             f_runs = event_retrain or rebuilt
-            retrain_cost = c.training_run_usd(
-                (f_examples0 + examples_added) * f_tokens_per_example,
-                epochs,
-                training_token_now,
+            # Priced in the months a model re-trains (most months none does).
+            retrain_cost = (
+                c.training_run_usd(
+                    (f_examples0 + examples_added) * f_tokens_per_example,
+                    epochs,
+                    training_token_now,
+                )
+                if f_runs or batch or rebuilt
+                else 0.0
             )
             f_hours = (
                 (f_build_h if first else 0.0)
@@ -360,9 +370,9 @@ def _walk(
                 _store(components, m - m0, 0, i, p_row)
                 _store(components, m - m0, 1, i, f_row)
                 _store(components, m - m0, 2, i, h_row)
-            cum_p += _included(p_row, on) * weight
-            cum_f += _included(f_row, on) * weight
-            cum_h += _included(h_row, on) * weight
+            cum_p += _included(p_row, on, all_on) * weight
+            cum_f += _included(f_row, on, all_on) * weight
+            cum_h += _included(h_row, on, all_on) * weight
             p_trend *= p_step
             f_trend *= f_step
             weight *= d_step
