@@ -3,6 +3,7 @@ value (where the cheaper strategy changes, every other input held)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -286,8 +287,10 @@ def _tornado_span(d: Driver, base: float, share: float) -> tuple[float, float]:
     return max(lo, d.lower), min(hi, d.upper)
 
 
+@functools.lru_cache(maxsize=256)
 def _search_grid(d: Driver, base: float, points: int) -> tuple[Arr, int]:
-    """Values to scan for a switching value, sorted, and the index of ``base`` in them."""
+    """Values to scan for a switching value, sorted, and the index of ``base`` in them
+    (read-only, kept for the next slider move: most drivers keep today's value)."""
     half = points // 2
     if d.log_scale and base > 0:
         hi = min(d.upper, base * 100.0, max(base * 10.0, d.search_max or 0.0))
@@ -303,6 +306,7 @@ def _search_grid(d: Driver, base: float, points: int) -> tuple[Arr, int]:
         hi = min(d.upper, max(top, base * 10.0) if base > 0 else top)
         grid = np.concatenate([np.linspace(lo, hi, points - 1), [base]])
     grid = np.unique(np.clip(grid, d.lower, d.upper))
+    grid.setflags(write=False)
     return grid, int(np.searchsorted(grid, base))
 
 

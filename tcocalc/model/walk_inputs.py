@@ -42,17 +42,26 @@ Tables = namedtuple(
 def variant_count(p: Params) -> int:
     """How many variants ``p`` holds: the length of its ``(n, 1)`` fields (or ``(n, H)``
     schedule); 1 when every field is a number."""
-    sizes = [np.shape(getattr(p, f))[0] for f in NUMERIC_FIELDS if np.ndim(getattr(p, f))]
+    sizes = [
+        np.shape(x)[0]
+        for x in (getattr(p, f) for f in NUMERIC_FIELDS)
+        if not isinstance(x, float | int) and np.ndim(x)  # (numbers first: np.ndim is slow)
+    ]
     if np.ndim(p.new_categories) == 2:
         sizes.append(np.shape(p.new_categories)[0])
     return max(sizes, default=1)
 
 
 def _is_varied(p: Params) -> bool:
-    return any(np.ndim(getattr(p, f)) for f in NUMERIC_FIELDS) or np.ndim(p.new_categories) == 2
+    fields = (getattr(p, f) for f in NUMERIC_FIELDS)
+    return any(not isinstance(x, float | int) and np.ndim(x) for x in fields) or (
+        np.ndim(p.new_categories) == 2
+    )
 
 
 def _vector(x: Any, n: int, name: str) -> Arr:
+    if isinstance(x, float | int):  # most fields of most calls: a number shared by every variant
+        return np.array((x,), dtype=np.float64)
     a = np.asarray(x, dtype=np.float64).reshape(-1)
     if a.size not in (1, n):
         raise ValueError(f"{name}: {a.size} values for {n} variants")
