@@ -57,23 +57,11 @@ def _scenarios(catalog: Any) -> dict[str, Any]:
 
 def plain_python_cumulative(p: Any) -> np.ndarray:
     """The engine's month loop, interpreted: cumulative totals (months, 3, n)."""
-    values, series, tables, on, n = engine._prepare(p)
+    inputs, n = engine._prepare(p)
     h = p.horizon_months
     out = np.empty((3, h, n))
-    engine._walk.py_func(
-        values,
-        series,
-        tables,
-        p.f_retrain_every_months,
-        p.h_retrain_every_months,
-        on,
-        np.zeros((engine.STATE_ROWS, n)),
-        0,
-        h,
-        engine._NO_COMPONENTS,
-        out,
-        engine._NO_DIFFERENCES,
-    )
+    state = np.zeros((engine.STATE_ROWS, n))
+    engine._walk.py_func(*inputs, state, 0, h, engine._NO_COMPONENTS, out, engine._NO_DIFFERENCES)
     return np.moveaxis(out, 1, 0)
 
 

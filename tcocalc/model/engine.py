@@ -54,7 +54,8 @@ import numpy as np
 import numpy.typing as npt
 
 from tcocalc.model.kernel import AHEAD_TOLERANCE_USD as AHEAD_TOLERANCE_USD
-from tcocalc.model.kernel import STATE_ROWS, _walk
+from tcocalc.model.kernel import STATE_ROWS
+from tcocalc.model.kernel import _walk as _compiled_walk
 from tcocalc.model.params import Params
 from tcocalc.model.walk_inputs import (
     _is_varied,
@@ -62,6 +63,7 @@ from tcocalc.model.walk_inputs import (
 )
 
 Arr = npt.NDArray[np.float64]
+_walk: Any = _compiled_walk  # numba's dispatcher: its declared signature means nothing to mypy
 Strategy = Literal["prompting", "fine_tuning", "hybrid"]
 
 STRATEGIES: tuple[Strategy, ...] = ("prompting", "fine_tuning", "hybrid")
@@ -99,10 +101,14 @@ def component_mask(include_engineering: bool, include_error_cost: bool) -> npt.N
     )
 
 
-def _prepare(p: Params) -> tuple[Any, Any, Any, Any, int]:
+def _prepare(p: Params) -> tuple[Any, int]:
+    """The walk's leading arguments (what every call of :func:`_walk` passes first: the
+    variants' numbers, series and rate tables, both re-train cadences, the included components)
+    and the variant count."""
     values, series, tables, n = walk_arrays(p)
     on = component_mask(p.include_engineering, p.include_error_cost).astype(np.float64)
-    return values, series, tables, on, n
+    cadences = (p.f_retrain_every_months, p.h_retrain_every_months)
+    return (values, series, tables, *cadences, on), n
 
 
 _NO_COMPONENTS = np.zeros((0, 3, 7, 1))
@@ -132,7 +138,7 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
     them, so use or copy a step's numbers before asking for the next one (two steps' worth of
     differences alive at once was 38 MB more at 100,000 draws).
     """
-    values, series, tables, on, n = _prepare(p)
+    inputs, n = _prepare(p)
     h = p.horizon_months
     state = np.zeros((STATE_ROWS, n))
     step = max(1, months_per_step)
@@ -144,20 +150,7 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
         k = m1 - m0 if with_cumulative else 0
         cumulative = cumulative_buffer[: 3 * k * n].reshape(3, k, n)
         differences = differences_buffer[: 2 * (m1 - m0) * n].reshape(2, m1 - m0, n)
-        _walk(
-            values,
-            series,
-            tables,
-            p.f_retrain_every_months,
-            p.h_retrain_every_months,
-            on,
-            state,
-            m0,
-            m1,
-            _NO_COMPONENTS,
-            cumulative,
-            differences,
-        )
+        _walk(*inputs, state, m0, m1, _NO_COMPONENTS, cumulative, differences)
         yield Step(
             first_month=m0 + 1,
             months=m1 - m0,
@@ -169,25 +162,12 @@ def walk(p: Params, *, months_per_step: int = 12, with_cumulative: bool = False)
 
 
 def _run(p: Params, *, with_components: bool, keep_months: int) -> tuple[Arr, Arr, int]:
-    values, series, tables, on, n = _prepare(p)
+    inputs, n = _prepare(p)
     h = p.horizon_months
     components = np.empty((h, 3, 7, n)) if with_components else _NO_COMPONENTS
     cumulative = np.empty((3, keep_months, n))
     state = np.zeros((STATE_ROWS, n))
-    _walk(
-        values,
-        series,
-        tables,
-        p.f_retrain_every_months,
-        p.h_retrain_every_months,
-        on,
-        state,
-        0,
-        h,
-        components,
-        cumulative,
-        _NO_DIFFERENCES,
-    )
+    _walk(*inputs, state, 0, h, components, cumulative, _NO_DIFFERENCES)
     return components, cumulative, n
 
 
